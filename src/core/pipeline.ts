@@ -1,0 +1,66 @@
+import { AymaraError } from './errors.js';
+
+/**
+ * The request as it travels through the middleware: a plain record, cheap to copy.
+ * Middleware that changes it passes a new record to `next` (`{ ...request, headers: {...} }`).
+ */
+export interface AymaraRequest {
+  readonly method: string;
+  /** The absolute URL, query included. */
+  readonly url: string;
+  /** Lower-case header names. The API key is added after user middleware and never appears here for it. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Aborts this attempt: the caller's signal, joined by the timeout once inside the pipeline. */
+  readonly signal?: AbortSignal | undefined;
+  /** Milliseconds this attempt may take, connect, headers and body together. */
+  readonly timeout: number;
+  /** Retries allowed after the first attempt. */
+  readonly maxRetries: number;
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  readonly attempt: number;
+  /** Told before each retry's wait, with the status that caused it (undefined for a network fault). */
+  readonly onRetry?: ((status: number | undefined) => void) | undefined;
+}
+
+/** The response as it travels back: status, lower-case headers and the whole body as text. */
+export interface AymaraResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  /** The WHATWG `Response`, when a `fetch` transport made one (its body is already read). */
+  readonly raw?: Response | undefined;
+}
+
+/** Sends a request on to the next stage of the pipeline. */
+export type Next = (request: AymaraRequest) => Promise<AymaraResponse>;
+
+/**
+ * A stage of the pipeline. User middleware runs once per attempt, may read and change the request and
+ * the response, and calls `next` at most once.
+ */
+export type Middleware = (request: AymaraRequest, next: Next) => Promise<AymaraResponse>;
+
+/** The innermost stage: sends the request over the network. */
+export type Transport = (request: AymaraRequest) => Promise<AymaraResponse>;
+
+/** Builds one function from middleware (outermost first) around a transport. */
+export function compose(middleware: readonly Middleware[], transport: Transport): Next {
+  return middleware.reduceRight<Next>((next, mw) => (request) => mw(request, next), transport);
+}
+
+/** Guards a user's middleware: `next` at most once, and whatever it throws surfaces as an `AymaraError`. */
+export function guardUserMiddleware(mw: Middleware): Middleware {
+  return async (request, next) => {
+    let called = false;
+    try {
+      return await mw(request, (req) => {
+        if (called) return Promise.reject(new AymaraError('Middleware called next() more than once'));
+        called = true;
+        return next(req);
+      });
+    } catch (error) {
+      if (error instanceof AymaraError) throw error;
+      throw new AymaraError(`Middleware failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  };
+}
