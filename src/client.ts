@@ -4,7 +4,7 @@ import { authMiddleware } from './core/auth.js';
 import { checkRequestOptions, resolveConfig, type ClientOptions, type RequestOptions } from './core/config.js';
 import { makeAPIError, makeRedirectError } from './core/errors.js';
 import { loggingMiddleware, makeLog } from './core/log.js';
-import { iterateSequentially, OffsetPage, PagePromise, type WithResponse } from './core/pagination.js';
+import { iterateOffsetPages, OffsetPage, PagePromise, type PageRequest, type WithResponse } from './core/pagination.js';
 import { compose, guardUserMiddleware, type AymaraResponse, type Next } from './core/pipeline.js';
 import { retryMiddleware } from './core/retry.js';
 import { timeoutMiddleware } from './core/timeout.js';
@@ -112,16 +112,22 @@ export class AymaraAI implements APIClient, AsyncDisposable {
       });
     }
 
-    const load = (offset: number, signal?: AbortSignal): Promise<WithResponse<OffsetPage<Item>>> =>
+    const firstOffset = (params.offset as number | undefined) ?? 0;
+    const load = ({ offset, limit, signal, onRetry }: PageRequest): Promise<WithResponse<OffsetPage<Item>>> =>
       this.#call({
         path,
-        query: queryString(offset === (params.offset ?? 0) ? params : { ...params, offset }),
+        // Only the parameters the caller gave, plus the offset (and a limit) the paginator asks for.
+        query: queryString(offset === firstOffset && limit === undefined ? params : { ...params, offset, limit: limit ?? params.limit }),
         options,
         signal,
+        onRetry,
         parse: (response, requestId) => new OffsetPage<Item>(parseBody(spec.pageSchema, response.body, response.status, requestId), offset, load),
       });
-    const first = (params.offset as number | undefined) ?? 0;
-    return new PagePromise<Item>(() => load(first), iterateSequentially);
+    const concurrency = options?.pageConcurrency ?? this.pageConcurrency;
+    return new PagePromise<Item>(
+      () => load({ offset: firstOffset }),
+      (first) => iterateOffsetPages(first, load, concurrency),
+    );
   }
 
   /** Sends one call through the pipeline, follows same-origin redirects, and turns the result into data or an error. */

@@ -9,8 +9,18 @@ export interface WithResponse<T> {
   requestId: string | undefined;
 }
 
-/** Fetches the page at an offset. Given by the client; the page and the iterator only decide which offsets. */
-export type PageLoader<Item> = (offset: number, signal?: AbortSignal) => Promise<WithResponse<OffsetPage<Item>>>;
+/** Which page to fetch, and how. */
+export interface PageRequest {
+  offset: number;
+  /** Overrides the caller's `limit` (to complete a short page). */
+  limit?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** Told of each retry, with the status that caused it. */
+  onRetry?: ((status: number | undefined) => void) | undefined;
+}
+
+/** Fetches a page. Given by the client; pages and the iterator only decide which offsets. */
+export type PageLoader<Item> = (request: PageRequest) => Promise<WithResponse<OffsetPage<Item>>>;
 
 /** One page of a limit/offset list: its `items`, the list's total `count`, and the way to the next page. */
 export class OffsetPage<Item> {
@@ -37,7 +47,7 @@ export class OffsetPage<Item> {
   /** Fetches the page after this one. Throws `AymaraError` when there is none (check `hasNextPage()`). */
   async getNextPage(): Promise<OffsetPage<Item>> {
     if (!this.hasNextPage()) throw new AymaraError('No next page: check hasNextPage() first');
-    return (await this.#load(this.offset + this.items.length)).data;
+    return (await this.#load({ offset: this.offset + this.items.length })).data;
   }
 }
 
@@ -93,12 +103,84 @@ export class PagePromise<Item> implements PromiseLike<OffsetPage<Item>>, AsyncIt
   }
 }
 
-/** Walks the pages one after another. */
-export async function* iterateSequentially<Item>(first: () => Promise<WithResponse<OffsetPage<Item>>>): AsyncGenerator<Item, void, undefined> {
+/** A page being fetched by the iterator. The no-op catch keeps an early failure from being unhandled. */
+interface Pending<Item> {
+  offset: number;
+  promise: Promise<WithResponse<OffsetPage<Item>>>;
+  /** Whether any attempt for this page met a 429. */
+  rateLimited: boolean;
+}
+
+/** After a 429 the iterator drops to one page in flight, then adds one back after each this many clean pages. */
+const CLEAN_PAGES_PER_STEP = 10;
+
+/**
+ * Yields every item from the first page on, in order, with up to `concurrency` pages in flight (SPEC 8).
+ *
+ * - Offsets follow the page size the server returned on the first page (a server may cap `limit`).
+ * - At most `concurrency` pages are held: the one being yielded and those fetched or in flight after it.
+ * - A short page before the end is completed by fetching its missing offsets, so nothing is skipped.
+ * - The iterator ends at the latest `count` a page reported, or at the first empty page.
+ * - A 429 drops it to one page in flight; each 10 clean pages add one back, up to `concurrency`.
+ * - An error on page k is thrown after every item of the pages before k.
+ * - `break` (or a throw in the loop body) aborts the pages in flight and sends nothing more.
+ *
+ * When the data does not change while it runs, every item is yielded exactly once. When it does, the
+ * iterator never yields an offset twice; items inserted or removed before the current offset shift what
+ * later offsets hold, which no offset-based client can see.
+ */
+export async function* iterateOffsetPages<Item>(
+  first: () => Promise<WithResponse<OffsetPage<Item>>>,
+  load: PageLoader<Item>,
+  concurrency: number,
+): AsyncGenerator<Item, void, undefined> {
   let page = (await first()).data;
-  for (;;) {
-    yield* page.items;
-    if (!page.hasNextPage()) return;
-    page = await page.getNextPage();
+  yield* page.items;
+  if (!page.hasNextPage()) return;
+
+  const pageSize = page.items.length;
+  let count = page.count;
+  let nextOffset = page.offset + pageSize;
+  let limit = concurrency;
+  let cleanPages = 0;
+  const controller = new AbortController();
+  const queue: Pending<Item>[] = [];
+
+  const fetchAt = (offset: number, pageLimit?: number): Pending<Item> => {
+    const pending = { offset, rateLimited: false } as Pending<Item>;
+    const onRetry = (status: number | undefined) => {
+      if (status !== 429) return;
+      pending.rateLimited = true;
+      limit = 1;
+      cleanPages = 0;
+    };
+    pending.promise = load({ offset, limit: pageLimit, signal: controller.signal, onRetry });
+    pending.promise.catch(() => undefined);
+    return pending;
+  };
+
+  try {
+    for (;;) {
+      while (queue.length < limit && nextOffset < count) {
+        queue.push(fetchAt(nextOffset));
+        nextOffset += pageSize;
+      }
+      const head = queue.shift();
+      if (!head) return;
+      page = (await head.promise).data;
+      if (!head.rateLimited && limit < concurrency && ++cleanPages >= CLEAN_PAGES_PER_STEP) {
+        limit += 1;
+        cleanPages = 0;
+      }
+      count = page.count;
+      if (page.items.length === 0 || head.offset >= count) return;
+      yield* page.items;
+      const end = head.offset + page.items.length;
+      const expectedEnd = queue[0]?.offset ?? nextOffset;
+      // A short page in the middle: fetch what it left out before moving on.
+      if (end < expectedEnd && end < count) queue.unshift(fetchAt(end, expectedEnd - end));
+    }
+  } finally {
+    controller.abort();
   }
 }
