@@ -46,3 +46,4 @@ export { ErrorEnvelopeSchema, KNOWN_ERROR_CODES, type ErrorEnvelope, type ErrorC
 export { Evals } from './resources/evals/index.js';
 export { Runs } from './resources/evals/runs.js';
 export { VERSION } from './version.js';
+export { summarizeResponses, SummaryBuilder, type ResponsesSummary, type ResponseCounts } from './summary.js';
