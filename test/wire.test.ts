@@ -192,7 +192,7 @@ const msw = setupServer(
 );
 
 describe('msw', () => {
-  beforeAll(() => msw.listen({ onUnhandledRequest: 'error' }));
+  beforeAll(() => msw.listen({ onUnhandledFrame: 'error' }));
   afterAll(() => msw.close());
 
   defineWireTests('fetch option (msw)', () => {

@@ -54,3 +54,22 @@ export function json(res: ServerResponse, status: number, body: unknown, headers
 export function response(i: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { prompt_uuid: `p-${i}`, ...extra };
 }
+
+/** `http://127.0.0.1:PORT` of a port that was free a moment ago and has nothing listening: connections are refused. */
+export async function closedPortURL(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+/** What a promise rejects with; fails the test when it resolves. */
+export async function rejectionOf(promise: PromiseLike<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to reject, but it resolved');
+}

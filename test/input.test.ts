@@ -1,0 +1,260 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AymaraAI, AymaraError, AymaraInputError, type ClientOptions, type ListResponsesParams, type RequestOptions } from 'aymara-ai';
+import { json, response, startServer, type TestServer } from './helpers/server.js';
+
+let server: TestServer;
+let client: AymaraAI;
+
+beforeAll(async () => {
+  server = await startServer((_req, res) => json(res, 200, { items: [response(1)], count: 1 }));
+  client = new AymaraAI({ apiKey: 'k', baseURL: server.url, maxRetries: 0 });
+});
+afterAll(async () => {
+  await client.close();
+  await server.close();
+});
+beforeEach(() => {
+  server.requests.length = 0;
+});
+
+type Call = () => ReturnType<AymaraAI['evals']['runs']['listResponses']>;
+
+/** Checks both ways of using a call: `await` rejects and `for await` throws on the first `next()`; nothing is sent. */
+async function expectInputError(call: Call, names: RegExp): Promise<void> {
+  const viaAwait: unknown = await Promise.resolve()
+    .then(() => call())
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+  expect(viaAwait).toBeInstanceOf(AymaraInputError);
+  expect(viaAwait).toBeInstanceOf(AymaraError);
+  expect((viaAwait as Error).message).toMatch(names);
+
+  const viaIteration: unknown = await Promise.resolve()
+    .then(() => call()[Symbol.asyncIterator]().next())
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+  expect(viaIteration).toBeInstanceOf(AymaraInputError);
+  expect((viaIteration as Error).message).toMatch(names);
+
+  expect(server.requests).toHaveLength(0);
+}
+
+describe('eval_run_uuid', () => {
+  it.each<[string, unknown]>([
+    ['empty', ''],
+    ['"."', '.'],
+    ['".."', '..'],
+    ['a number', 123],
+    ['undefined', undefined],
+    ['null', null],
+    ['an object', { id: 'x' }],
+  ])('%s is refused before sending', async (_label, value) => {
+    await expectInputError(() => client.evals.runs.listResponses(value as string), /eval_run_uuid/);
+  });
+
+  it('names the problem with an empty id', async () => {
+    await expectInputError(() => client.evals.runs.listResponses(''), /empty/i);
+  });
+});
+
+describe('query parameters', () => {
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['limit 0', { limit: 0 }, /limit/],
+    ['limit -1', { limit: -1 }, /limit/],
+    ['limit 1.5', { limit: 1.5 }, /limit/],
+    ['limit NaN', { limit: Number.NaN }, /limit/],
+    ['limit Infinity', { limit: Number.POSITIVE_INFINITY }, /limit/],
+    ['limit "10" (a string)', { limit: '10' }, /limit/],
+    ['limit null', { limit: null }, /limit/],
+    ['offset -1', { offset: -1 }, /offset/],
+    ['offset 0.5', { offset: 0.5 }, /offset/],
+    ['offset "x"', { offset: 'x' }, /offset/],
+    ['workspace_uuid ""', { workspace_uuid: '' }, /workspace_uuid/],
+    ['workspace_uuid 42', { workspace_uuid: 42 }, /workspace_uuid/],
+    ['an unknown parameter', { page_size: 10 }, /page_size/],
+    ['a misspelt parameter next to good ones', { limit: 5, ofset: 10 }, /ofset/],
+  ])('%s is refused before sending', async (_label, params, names) => {
+    await expectInputError(() => client.evals.runs.listResponses('run', params as ListResponsesParams), names);
+  });
+
+  it('a bad value is refused even with a valid run id and options', async () => {
+    await expectInputError(() => client.evals.runs.listResponses('run', { limit: 0 }, { timeout: 1_000 }), /limit/);
+  });
+});
+
+describe('request options', () => {
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ['timeout 0', { timeout: 0 }, /timeout/],
+    ['timeout -5', { timeout: -5 }, /timeout/],
+    ['timeout "x"', { timeout: 'x' }, /timeout/],
+    ['timeout NaN', { timeout: Number.NaN }, /timeout/],
+    ['maxRetries -1', { maxRetries: -1 }, /maxRetries/],
+    ['maxRetries 1.5', { maxRetries: 1.5 }, /maxRetries/],
+    ['pageConcurrency 0', { pageConcurrency: 0 }, /pageConcurrency/],
+    ['pageConcurrency 1.5', { pageConcurrency: 1.5 }, /pageConcurrency/],
+  ])('%s is refused before sending', async (_label, options, names) => {
+    await expectInputError(() => client.evals.runs.listResponses('run', undefined, options as RequestOptions), names);
+  });
+});
+
+describe('valid edge values', () => {
+  it('limit 1 and offset 0 are sent', async () => {
+    const page = await client.evals.runs.listResponses('run', { limit: 1, offset: 0 });
+    expect(page.items).toHaveLength(1);
+    expect(server.requests).toHaveLength(1);
+    const query = new URL(server.requests[0]?.url ?? '', server.url).searchParams;
+    expect(query.get('limit')).toBe('1');
+    expect(query.get('offset')).toBe('0');
+  });
+
+  it('a one-character id, maxRetries 0, pageConcurrency 1 and timeout 1000 are accepted', async () => {
+    const ids: string[] = [];
+    for await (const r of client.evals.runs.listResponses('x', { limit: 1 }, { maxRetries: 0, pageConcurrency: 1, timeout: 1_000 })) ids.push(r.prompt_uuid);
+    expect(ids).toEqual(['p-1']);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('ids that only contain dots are accepted when not "." or ".."', async () => {
+    await client.evals.runs.listResponses('...');
+    await client.evals.runs.listResponses('.a');
+    expect(server.requests.map((r) => r.url)).toEqual(['/v2/eval-runs/.../responses', '/v2/eval-runs/.a/responses']);
+  });
+});
+
+describe('client options at construction', () => {
+  const saved: Record<string, string | undefined> = {};
+  const ENV = ['AYMARA_AI_API_KEY', 'AYMARA_AI_BASE_URL', 'AYMARA_AI_LOG'];
+  const made: AymaraAI[] = [];
+  beforeEach(() => {
+    for (const name of ENV) {
+      saved[name] = process.env[name];
+      Reflect.deleteProperty(process.env, name);
+    }
+  });
+  afterEach(async () => {
+    for (const name of ENV) {
+      if (saved[name] === undefined) Reflect.deleteProperty(process.env, name);
+      else process.env[name] = saved[name];
+    }
+    await Promise.all(made.splice(0).map((c) => c.close()));
+  });
+
+  const build = (options: ClientOptions) => {
+    const c = new AymaraAI(options);
+    made.push(c);
+    return c;
+  };
+
+  function expectRefused(options: ClientOptions, names: RegExp): AymaraInputError {
+    let error: unknown;
+    try {
+      build(options);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(AymaraInputError);
+    expect(error).toBeInstanceOf(AymaraError);
+    expect((error as Error).message).toMatch(names);
+    return error as AymaraInputError;
+  }
+
+  it('refuses a missing key when AYMARA_AI_API_KEY is unset', () => {
+    expectRefused({}, /key/i);
+  });
+
+  it('reads the key from AYMARA_AI_API_KEY', () => {
+    process.env.AYMARA_AI_API_KEY = 'env-key';
+    expect(() => build({})).not.toThrow();
+  });
+
+  it('refuses an empty key, even with AYMARA_AI_API_KEY set', () => {
+    expectRefused({ apiKey: '' }, /key/i);
+    process.env.AYMARA_AI_API_KEY = 'env-key';
+    expectRefused({ apiKey: '' }, /key/i);
+  });
+
+  it('refuses an empty AYMARA_AI_API_KEY', () => {
+    process.env.AYMARA_AI_API_KEY = '';
+    expectRefused({}, /key/i);
+  });
+
+  it.each([
+    ['CR', 'sk-secretpart\rX'],
+    ['LF', 'sk-secretpart\nX'],
+    ['CRLF', 'sk-secretpart\r\nX-Injected: 1'],
+  ])('refuses a key with %s, without echoing the key', (_label, apiKey) => {
+    const error = expectRefused({ apiKey }, /key/i);
+    expect(error.message).not.toContain('secretpart');
+  });
+
+  it.each([
+    ['not a url', /baseURL/],
+    ['ftp://x', /baseURL/],
+    ['http://example.com', /baseURL|https/],
+    ['http://10.0.0.1:8080', /baseURL|https/],
+    ['http://127.evil.com', /baseURL|https/],
+  ])('refuses baseURL %j', (baseURL, names) => {
+    expectRefused({ apiKey: 'k', baseURL }, names);
+  });
+
+  it('refuses a bad AYMARA_AI_BASE_URL', () => {
+    process.env.AYMARA_AI_BASE_URL = 'http://example.com';
+    expectRefused({ apiKey: 'k' }, /baseURL|https/);
+  });
+
+  it.each(['http://localhost:1', 'http://127.0.0.5:1', 'http://[::1]:1', 'https://example.com', 'https://example.com/api/'])('accepts baseURL %j', (baseURL) => {
+    expect(() => build({ apiKey: 'k', baseURL })).not.toThrow();
+  });
+
+  it('allowInsecureHTTP: true allows plain http to a non-loopback host', () => {
+    expect(() => build({ apiKey: 'k', baseURL: 'http://example.com', allowInsecureHTTP: true })).not.toThrow();
+  });
+
+  it.each<[string, ClientOptions, RegExp]>([
+    ['timeout 0', { timeout: 0 }, /timeout/],
+    ['timeout -1', { timeout: -1 }, /timeout/],
+    ['timeout "x"', { timeout: 'x' as unknown as number }, /timeout/],
+    ['timeout NaN', { timeout: Number.NaN }, /timeout/],
+    ['maxRetries -1', { maxRetries: -1 }, /maxRetries/],
+    ['maxRetries 1.5', { maxRetries: 1.5 }, /maxRetries/],
+    ['maxRetries "2"', { maxRetries: '2' as unknown as number }, /maxRetries/],
+    ['pageConcurrency 0', { pageConcurrency: 0 }, /pageConcurrency/],
+    ['pageConcurrency 2.5', { pageConcurrency: 2.5 }, /pageConcurrency/],
+    ['maxConnections 0', { maxConnections: 0 }, /maxConnections/],
+    ['maxConnections -3', { maxConnections: -3 }, /maxConnections/],
+    ['maxConnections 1.5', { maxConnections: 1.5 }, /maxConnections/],
+    ['logLevel "verbose"', { logLevel: 'verbose' as unknown as 'warn' }, /logLevel/],
+  ])('refuses %s', (_label, options, names) => {
+    expectRefused({ apiKey: 'k', baseURL: 'https://api.example.com', ...options }, names);
+  });
+
+  it('accepts the smallest valid numbers', () => {
+    const c = build({ apiKey: 'k', timeout: 1, maxRetries: 0, pageConcurrency: 1, maxConnections: 1 });
+    expect(c.timeout).toBe(1);
+    expect(c.maxRetries).toBe(0);
+    expect(c.pageConcurrency).toBe(1);
+  });
+
+  it('accepts every documented logLevel', () => {
+    for (const logLevel of ['off', 'error', 'warn', 'info', 'debug'] as const) expect(() => build({ apiKey: 'k', logLevel })).not.toThrow();
+  });
+
+  it('refuses an invalid AYMARA_AI_LOG', () => {
+    process.env.AYMARA_AI_LOG = 'loud';
+    expectRefused({ apiKey: 'k' }, /AYMARA_AI_LOG/);
+  });
+
+  it('accepts a valid AYMARA_AI_LOG', () => {
+    process.env.AYMARA_AI_LOG = 'debug';
+    expect(() => build({ apiKey: 'k' })).not.toThrow();
+  });
+
+  it('a valid logLevel option is used over an invalid AYMARA_AI_LOG', () => {
+    process.env.AYMARA_AI_LOG = 'loud';
+    expect(() => build({ apiKey: 'k', logLevel: 'error' })).not.toThrow();
+  });
+});

@@ -1,0 +1,194 @@
+import { http, HttpResponse, type JsonBodyType } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AymaraAI, EvalScoredResponsesPageSchema, type EvalScoredResponse } from 'aymara-ai';
+
+const BASE = 'https://api.parsing.test';
+const msw = setupServer();
+let client: AymaraAI;
+
+beforeAll(() => {
+  msw.listen({ onUnhandledFrame: 'error' });
+  // After listen(): msw replaces the global fetch, and the client keeps the function it is given.
+  client = new AymaraAI({ apiKey: 'k', baseURL: BASE, fetch: globalThis.fetch, maxRetries: 0 });
+});
+afterEach(() => msw.resetHandlers());
+afterAll(async () => {
+  msw.close();
+  await client.close();
+});
+
+/** Serves `body` as the page of every request. */
+function serve(body: JsonBodyType): void {
+  msw.use(http.get(`${BASE}/v2/eval-runs/:id/responses`, () => HttpResponse.json(body)));
+}
+
+async function onlyItem(item: Record<string, unknown>): Promise<EvalScoredResponse> {
+  serve({ items: [item], count: 1 });
+  const page = await client.evals.runs.listResponses('run');
+  expect(page.items).toHaveLength(1);
+  return page.items[0] as EvalScoredResponse;
+}
+
+describe('documented defaults', () => {
+  it('fills every documented default when the API leaves the fields out', async () => {
+    const item = await onlyItem({ prompt_uuid: 'p-1' });
+    expect(item.prompt_uuid).toBe('p-1');
+    expect(item.turn_number).toBe(1);
+    expect(item.continue_thread).toBe(false);
+    expect(item.content_type).toBe('text');
+    expect(item.exclude_from_scoring).toBe(false);
+    expect(item.ai_refused).toBe(false);
+  });
+
+  it('keeps the values the API sends over the defaults', async () => {
+    const item = await onlyItem({
+      prompt_uuid: 'p-1',
+      turn_number: 3,
+      continue_thread: true,
+      content_type: 'image',
+      exclude_from_scoring: true,
+      ai_refused: true,
+    });
+    expect(item).toMatchObject({ turn_number: 3, continue_thread: true, content_type: 'image', exclude_from_scoring: true, ai_refused: true });
+  });
+
+  it('fills next_prompt.turn_number with 1', async () => {
+    const item = await onlyItem({ prompt_uuid: 'p-1', next_prompt: { prompt_uuid: 'p-2', content: 'And then?' } });
+    expect(item.next_prompt?.prompt_uuid).toBe('p-2');
+    expect(item.next_prompt?.content).toBe('And then?');
+    expect(item.next_prompt?.turn_number).toBe(1);
+  });
+
+  it('fills defaults in every item of the page, and in items seen by for await', async () => {
+    serve({ items: [{ prompt_uuid: 'a' }, { prompt_uuid: 'b', turn_number: 2 }], count: 2 });
+    const seen: EvalScoredResponse[] = [];
+    for await (const r of client.evals.runs.listResponses('run')) seen.push(r);
+    expect(seen.map((r) => [r.prompt_uuid, r.turn_number, r.content_type, r.ai_refused])).toEqual([
+      ['a', 1, 'text', false],
+      ['b', 2, 'text', false],
+    ]);
+  });
+});
+
+describe('content', () => {
+  it('accepts a string', async () => {
+    expect((await onlyItem({ prompt_uuid: 'p', content: 'I cannot help with that.' })).content).toBe('I cannot help with that.');
+  });
+
+  it('accepts null', async () => {
+    expect((await onlyItem({ prompt_uuid: 'p', content: null })).content).toBeNull();
+  });
+
+  it('accepts a file reference object', async () => {
+    const item = await onlyItem({
+      prompt_uuid: 'p',
+      content_type: 'image',
+      content: { file_uuid: 'f-1', remote_file_path: 's3://bucket/f-1.png' },
+    });
+    expect(item.content).toEqual({ file_uuid: 'f-1', remote_file_path: 's3://bucket/f-1.png' });
+  });
+
+  it('accepts a file reference with null or missing fields', async () => {
+    expect((await onlyItem({ prompt_uuid: 'p', content: { file_uuid: null, remote_file_path: 'x.png' } })).content).toEqual({
+      file_uuid: null,
+      remote_file_path: 'x.png',
+    });
+    expect((await onlyItem({ prompt_uuid: 'p', content: { file_uuid: 'f-2' } })).content).toMatchObject({ file_uuid: 'f-2' });
+  });
+});
+
+describe('the API may grow', () => {
+  it('keeps unknown fields of an item', async () => {
+    const item = await onlyItem({ prompt_uuid: 'p', severity: 'high', scores: { a: 1 } });
+    expect((item as Record<string, unknown>).severity).toBe('high');
+    expect((item as Record<string, unknown>).scores).toEqual({ a: 1 });
+  });
+
+  it('keeps unknown fields of next_prompt', async () => {
+    const item = await onlyItem({ prompt_uuid: 'p', next_prompt: { prompt_uuid: 'p2', content: 'c', language: 'fr' } });
+    expect((item.next_prompt as Record<string, unknown>).language).toBe('fr');
+  });
+
+  it('keeps unknown fields of a file reference', async () => {
+    const item = await onlyItem({ prompt_uuid: 'p', content: { file_uuid: 'f', mime_type: 'image/png' } });
+    expect((item.content as Record<string, unknown>).mime_type).toBe('image/png');
+  });
+
+  it('keeps unknown fields of the page in the exported page schema', () => {
+    const parsed = EvalScoredResponsesPageSchema.parse({ items: [{ prompt_uuid: 'p' }], count: 1, next_cursor: 'abc', took_ms: 12 });
+    expect(parsed).toMatchObject({ count: 1, next_cursor: 'abc', took_ms: 12 });
+    expect(parsed.items[0]).toMatchObject({ prompt_uuid: 'p', turn_number: 1 });
+  });
+
+  it('parses a page with unknown top-level fields', async () => {
+    serve({ items: [{ prompt_uuid: 'p' }], count: 1, next_cursor: 'abc' });
+    const page = await client.evals.runs.listResponses('run');
+    expect(page.items.map((r) => r.prompt_uuid)).toEqual(['p']);
+    expect(page.count).toBe(1);
+  });
+
+  it('accepts an unknown content_type', async () => {
+    const item = await onlyItem({ prompt_uuid: 'p', content_type: 'audio', content: { file_uuid: 'f-a' } });
+    expect(item.content_type).toBe('audio');
+  });
+});
+
+describe('nullable fields', () => {
+  it('accepts null for every nullable field', async () => {
+    const item = await onlyItem({
+      prompt_uuid: 'p',
+      thread_uuid: null,
+      content: null,
+      response_uuid: null,
+      explanation: null,
+      confidence: null,
+      is_passed: null,
+      next_prompt: null,
+    });
+    expect(item).toMatchObject({
+      thread_uuid: null,
+      content: null,
+      response_uuid: null,
+      explanation: null,
+      confidence: null,
+      is_passed: null,
+      next_prompt: null,
+    });
+  });
+
+  it('accepts null for the nullable fields of next_prompt', async () => {
+    const item = await onlyItem({ prompt_uuid: 'p', next_prompt: { prompt_uuid: 'p2', content: 'c', thread_uuid: null, category: null } });
+    expect(item.next_prompt).toMatchObject({ prompt_uuid: 'p2', thread_uuid: null, category: null, turn_number: 1 });
+  });
+
+  it('keeps scored values as sent', async () => {
+    const item = await onlyItem({ prompt_uuid: 'p', is_passed: false, confidence: 0.25, explanation: 'leaks the prompt', response_uuid: 'r-1' });
+    expect(item).toMatchObject({ is_passed: false, confidence: 0.25, explanation: 'leaks the prompt', response_uuid: 'r-1' });
+  });
+});
+
+describe('count', () => {
+  const items = (n: number) => Array.from({ length: n }, (_, i) => ({ prompt_uuid: `p-${i}` }));
+
+  it('is the total from the API, not the page length', async () => {
+    serve({ items: items(2), count: 57 });
+    const page = await client.evals.runs.listResponses('run', { limit: 2 });
+    expect(page.count).toBe(57);
+    expect(page.items).toHaveLength(2);
+  });
+
+  it.each([
+    // [offset, items on the page, count, has a next page]
+    [0, 2, 5, true],
+    [0, 2, 2, false],
+    [3, 2, 5, false],
+    [3, 2, 6, true],
+    [0, 0, 5, false],
+    [10, 1, 5, false],
+  ])('offset %i with %i items and count %i -> hasNextPage() %s', async (offset, n, count, expected) => {
+    serve({ items: items(n), count });
+    const page = await client.evals.runs.listResponses('run', { offset });
+    expect(page.hasNextPage()).toBe(expected);
+  });
+});
