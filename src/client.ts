@@ -124,9 +124,19 @@ export class AymaraAI implements APIClient, AsyncDisposable {
         parse: (response, requestId) => new OffsetPage<Item>(parseBody(spec.pageSchema, response.body, response.status, requestId), offset, load),
       });
     const concurrency = options?.pageConcurrency ?? this.pageConcurrency;
+    // A 429 on the first page already tells the iterator to start with one page in flight.
+    let firstPageRateLimited = false;
+    const onFirstRetry = (status: number | undefined) => {
+      if (status === 429) firstPageRateLimited = true;
+    };
     return new PagePromise<Item>(
-      () => load({ offset: firstOffset }),
-      (first) => iterateOffsetPages(first, load, concurrency),
+      () => load({ offset: firstOffset, onRetry: onFirstRetry }),
+      (first) =>
+        iterateOffsetPages(first, load, {
+          concurrency,
+          requestedLimit: params.limit as number | undefined,
+          firstPageRateLimited: () => firstPageRateLimited,
+        }),
     );
   }
 

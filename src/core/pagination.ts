@@ -132,16 +132,20 @@ const CLEAN_PAGES_PER_STEP = 10;
 export async function* iterateOffsetPages<Item>(
   first: () => Promise<WithResponse<OffsetPage<Item>>>,
   load: PageLoader<Item>,
-  concurrency: number,
+  options: { concurrency: number; requestedLimit: number | undefined; firstPageRateLimited: () => boolean },
 ): AsyncGenerator<Item, void, undefined> {
+  const { concurrency } = options;
   let page = (await first()).data;
+  // The first page is yielded whole, as `await` returns it; its count only decides what follows.
   yield* page.items;
   if (!page.hasNextPage()) return;
 
+  // The first page tells the page size the server really uses; ask for exactly that from now on.
   const pageSize = page.items.length;
+  const pageLimit = pageSize === options.requestedLimit ? undefined : pageSize;
   let count = page.count;
   let nextOffset = page.offset + pageSize;
-  let limit = concurrency;
+  let limit = options.firstPageRateLimited() ? 1 : concurrency;
   let cleanPages = 0;
   const controller = new AbortController();
   const queue: Pending<Item>[] = [];
@@ -162,7 +166,7 @@ export async function* iterateOffsetPages<Item>(
   try {
     for (;;) {
       while (queue.length < limit && nextOffset < count) {
-        queue.push(fetchAt(nextOffset));
+        queue.push(fetchAt(nextOffset, pageLimit));
         nextOffset += pageSize;
       }
       const head = queue.shift();
@@ -174,8 +178,10 @@ export async function* iterateOffsetPages<Item>(
       }
       count = page.count;
       if (page.items.length === 0 || head.offset >= count) return;
-      yield* page.items;
-      const end = head.offset + page.items.length;
+      // Never past the count the page itself reports.
+      const items = head.offset + page.items.length > count ? page.items.slice(0, count - head.offset) : page.items;
+      yield* items;
+      const end = head.offset + items.length;
       const expectedEnd = queue[0]?.offset ?? nextOffset;
       // A short page in the middle: fetch what it left out before moving on.
       if (end < expectedEnd && end < count) queue.unshift(fetchAt(end, expectedEnd - end));

@@ -27,18 +27,35 @@ export function backoffDelay(retry: number, random: () => number = Math.random):
   return base * (1 - 0.25 * random());
 }
 
-/** `retry-after-ms`, then `Retry-After` in seconds or as an HTTP date; undefined when absent, invalid or over 60 s. */
+/** RFC 9110 HTTP-date: IMF-fixdate, or the obsolete RFC 850 and asctime forms (asctime is GMT too). */
+const IMF_OR_RFC850 = /^[A-Z][a-z]{2,8}, \d{2}[ -][A-Z][a-z]{2}[ -]\d{2}(\d{2})? \d{2}:\d{2}:\d{2} GMT$/;
+const ASCTIME = /^[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/;
+
+/** Milliseconds since the epoch, or NaN. Date.parse alone accepts almost anything (V8 reads "-1" as 2001). */
+function parseHTTPDate(value: string): number {
+  if (IMF_OR_RFC850.test(value)) return Date.parse(value);
+  if (ASCTIME.test(value)) return Date.parse(`${value} GMT`);
+  return Number.NaN;
+}
+
+/** A wait the server asked for, when it is a usable one: finite, not negative, at most 60 s. */
+function usable(ms: number): number | undefined {
+  return Number.isFinite(ms) && ms >= 0 && ms <= MAX_RETRY_AFTER_MS ? ms : undefined;
+}
+
+/**
+ * `retry-after-ms`, then `Retry-After` (seconds or an HTTP date); undefined when neither gives a usable wait,
+ * so the caller falls back to the backoff. An HTTP date already past means "now".
+ */
 export function retryAfterDelay(headers: Readonly<Record<string, string>>, now: number = Date.now()): number | undefined {
-  let ms: number | undefined;
-  const afterMs = headers['retry-after-ms'];
-  if (afterMs !== undefined && afterMs.trim() !== '') ms = Number(afterMs);
-  else {
-    const after = headers['retry-after']?.trim();
-    if (after) ms = /^\d+(\.\d+)?$/.test(after) ? Number(after) * 1000 : Date.parse(after) - now;
-  }
-  if (ms === undefined || !Number.isFinite(ms)) return undefined;
-  if (ms > MAX_RETRY_AFTER_MS) return undefined;
-  return Math.max(0, ms);
+  const afterMs = headers['retry-after-ms']?.trim();
+  const fromMs = afterMs ? usable(Number(afterMs)) : undefined;
+  if (fromMs !== undefined) return fromMs;
+  const after = headers['retry-after']?.trim();
+  if (!after) return undefined;
+  if (/^\d+(\.\d+)?$/.test(after)) return usable(Number(after) * 1000);
+  const date = parseHTTPDate(after);
+  return Number.isNaN(date) ? undefined : usable(Math.max(0, date - now));
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
