@@ -57,6 +57,7 @@ Exit codes:
   2  usage error, bad input, or AYMARA_AI_API_KEY missing
   3  the API answered an error, or a response failed validation
   4  network error or timeout
+  70 unexpected internal error (a bug: please report it)
 
 Examples:
   aymara-ai summary 5f0c... --fail-under 0.9

@@ -3,6 +3,7 @@
  * The `aymara-ai` command: read and gate eval runs from CI without writing code (SPEC 9).
  * It uses the SDK through its public face, like any user.
  */
+import { Console } from 'node:console';
 import { once } from 'node:events';
 import {
   AymaraAbortError,
@@ -19,7 +20,9 @@ import { HELP, parseCli, UsageError, type CliArgs } from './args.js';
 import { csvHeader, csvRow, formatRate, responsesTable, summaryJSON, summaryTable } from './output.js';
 import { ProgressBar } from './progress.js';
 
-const EXIT = { ok: 0, gate: 1, usage: 2, api: 3, network: 4 } as const;
+const EXIT = { ok: 0, gate: 1, usage: 2, api: 3, network: 4, internal: 70 } as const;
+/** Rates are compared with this slack, so `83.45%` equals the fraction it was computed from. */
+const RATE_EPSILON = 1e-12;
 
 /** Writes to stdout, waiting when the pipe is full so a large run streams in flat memory. */
 async function out(text: string): Promise<void> {
@@ -31,7 +34,9 @@ function note(args: CliArgs, text: string): void {
 }
 
 async function run(args: CliArgs): Promise<number> {
-  const client = new AymaraAI({ baseURL: args.baseURL });
+  if (!process.env.AYMARA_AI_API_KEY) throw new UsageError('AYMARA_AI_API_KEY is not set: export your Aymara API key in that variable');
+  // The SDK logs with `console`, whose info and debug go to stdout; the CLI's stdout is for data only.
+  const client = new AymaraAI({ baseURL: args.baseURL, logger: new Console({ stdout: process.stderr, stderr: process.stderr }) });
   const progress = process.stderr.isTTY && !args.quiet ? new ProgressBar(process.stderr) : undefined;
   const summary = new SummaryBuilder();
   const params = { ...(args.workspace ? { workspace_uuid: args.workspace } : {}), ...(args.pageSize ? { limit: args.pageSize } : {}) };
@@ -75,7 +80,7 @@ async function run(args: CliArgs): Promise<number> {
       process.stderr.write(`fail: the pass rate is undefined (no response was scored), so --fail-under ${args.failUnder} fails\n`);
       return EXIT.gate;
     }
-    if (result.passRate < args.failUnder) {
+    if (result.passRate < args.failUnder - RATE_EPSILON) {
       process.stderr.write(`fail: pass rate ${formatRate(result.passRate)} is under ${formatRate(args.failUnder)} (${result.passed} passed, ${result.failed} failed)\n`);
       return EXIT.gate;
     }
@@ -105,8 +110,8 @@ function report(error: unknown): number {
     process.stderr.write('error: aborted\n');
     return 130;
   }
-  process.stderr.write(`error: unexpected: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  return EXIT.gate;
+  process.stderr.write(`error: unexpected (please report this): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return EXIT.internal;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
