@@ -109,6 +109,8 @@ interface Pending<Item> {
   promise: Promise<WithResponse<OffsetPage<Item>>>;
   /** Whether any attempt for this page met a 429. */
   rateLimited: boolean;
+  /** How many 429 drops had happened when this page was asked for. */
+  epoch: number;
 }
 
 /** After a 429 the iterator drops to one page in flight, then adds one back after each this many clean pages. */
@@ -147,16 +149,18 @@ export async function* iterateOffsetPages<Item>(
   let nextOffset = page.offset + pageSize;
   let limit = options.firstPageRateLimited() ? 1 : concurrency;
   let cleanPages = 0;
+  let drops = 0;
   const controller = new AbortController();
   const queue: Pending<Item>[] = [];
 
   const fetchAt = (offset: number, pageLimit?: number): Pending<Item> => {
-    const pending = { offset, rateLimited: false } as Pending<Item>;
+    const pending = { offset, rateLimited: false, epoch: drops } as Pending<Item>;
     const onRetry = (status: number | undefined) => {
       if (status !== 429) return;
       pending.rateLimited = true;
       limit = 1;
       cleanPages = 0;
+      drops += 1;
     };
     pending.promise = load({ offset, limit: pageLimit, signal: controller.signal, onRetry });
     pending.promise.catch(() => undefined);
@@ -172,17 +176,19 @@ export async function* iterateOffsetPages<Item>(
       const head = queue.shift();
       if (!head) return;
       page = (await head.promise).data;
-      if (!head.rateLimited && limit < concurrency && ++cleanPages >= CLEAN_PAGES_PER_STEP) {
+      // Clean pages are those asked for since the last drop that met no 429 themselves.
+      if (!head.rateLimited && head.epoch === drops && limit < concurrency && ++cleanPages >= CLEAN_PAGES_PER_STEP) {
         limit += 1;
         cleanPages = 0;
       }
       count = page.count;
       if (page.items.length === 0 || head.offset >= count) return;
-      // Never past the count the page itself reports.
-      const items = head.offset + page.items.length > count ? page.items.slice(0, count - head.offset) : page.items;
+      // Never past the next page already asked for, nor past the count the page itself reports.
+      const expectedEnd = queue[0]?.offset ?? nextOffset;
+      const stop = Math.min(expectedEnd, count) - head.offset;
+      const items = page.items.length > stop ? page.items.slice(0, stop) : page.items;
       yield* items;
       const end = head.offset + items.length;
-      const expectedEnd = queue[0]?.offset ?? nextOffset;
       // A short page in the middle: fetch what it left out before moving on.
       if (end < expectedEnd && end < count) queue.unshift(fetchAt(end, expectedEnd - end));
     }
