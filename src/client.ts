@@ -76,7 +76,14 @@ export class AymaraAI implements APIClient, AsyncDisposable {
     const log = makeLog(config.logLevel, options.logger ?? console);
     // SPEC 5, outside in: retry, logging, user middleware, auth, timeout, transport.
     this.#send = compose(
-      [retryMiddleware(log), loggingMiddleware(log), ...(options.middleware ?? []).map(guardUserMiddleware), authMiddleware(config.apiKey, config.origin), timeoutMiddleware],
+      [
+        retryMiddleware(log),
+        // Below `info` the logging stage has nothing to say: leave it out of the hot path.
+        ...(log.enabled('info') ? [loggingMiddleware(log)] : []),
+        ...(options.middleware ?? []).map(guardUserMiddleware),
+        authMiddleware(config.apiKey, config.origin),
+        timeoutMiddleware,
+      ],
       transport,
     );
     this.evals = new Evals(this);

@@ -1,11 +1,18 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { summarizeResponses, type EvalScoredResponse } from 'aymara-ai';
 import { demoFixtures, DEMO_RUN_UUID, generateResponses, startMockServer, type MockFixtures, type MockServer } from 'aymara-ai/testing';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RUN = 'run-examples-0001';
+const SMALL_RUN = 'run-examples-small';
+const UNSCORED_RUN = 'run-examples-unscored';
+const TRACE_RUN = 'run-examples-trace';
+
+/** What summarizeResponses() gives for fixture responses, as it comes back through JSON. */
+const summaryOf = (responses: readonly Record<string, unknown>[]) => JSON.parse(JSON.stringify(summarizeResponses(responses as unknown as EvalScoredResponse[]))) as Record<string, unknown>;
 
 interface Result {
   code: number | null;
@@ -44,7 +51,17 @@ function expectedReport(responses: readonly Record<string, unknown>[]) {
 describe('examples against the mock server', () => {
   // 237 responses: three pages at the default limit of 100, plus the example's 5-item first page.
   const responses = generateResponses(237, 7);
-  const fixtures: MockFixtures = { apiKey: 'examples-key', runs: { [RUN]: { responses } } };
+  const small = generateResponses(40, 8);
+  const unscored = generateResponses(3, 9).map((r) => ({ ...r, is_passed: null }));
+  const fixtures: MockFixtures = {
+    apiKey: 'examples-key',
+    runs: {
+      [RUN]: { responses },
+      [SMALL_RUN]: { workspace_uuid: 'ws-lambda', responses: small },
+      [UNSCORED_RUN]: { responses: unscored },
+      [TRACE_RUN]: { responses: small },
+    },
+  };
   let server: MockServer;
   let env: Record<string, string>;
 
@@ -98,6 +115,99 @@ describe('examples against the mock server', () => {
     expect(lines[3]).toBe('A wrong key: check your API key (401 auth.invalid_key)');
     expect(lines[4]).toMatch(/^Nobody listening: network problem \(AymaraConnectionError\): /);
     expect(lines[5]).toMatch(/^Aborted by the caller: AymaraAbortError: /);
+  });
+
+  it('serverless-handler.ts reuses one client across invocations and keeps nothing else between them', async () => {
+    vi.stubEnv('AYMARA_AI_API_KEY', fixtures.apiKey);
+    vi.stubEnv('AYMARA_AI_BASE_URL', server.url);
+    const { handler, getClient } = await import('../examples/serverless-handler.js');
+    try {
+      const before = server.api.requests.length;
+      const invoke = async (event: Parameters<typeof handler>[0]) => {
+        const result = await handler(event, { getRemainingTimeInMillis: () => 30_000 });
+        return { statusCode: result.statusCode, body: JSON.parse(result.body) as Record<string, unknown> };
+      };
+
+      const first = await invoke({ pathParameters: { evalRunUUID: RUN } });
+      expect(first).toEqual({ statusCode: 200, body: { evalRunUUID: RUN, ...summaryOf(responses) } });
+      const client = getClient();
+
+      expect(await invoke({ pathParameters: { evalRunUUID: SMALL_RUN }, queryStringParameters: { workspace_uuid: 'ws-lambda' } })).toEqual({
+        statusCode: 200,
+        body: { evalRunUUID: SMALL_RUN, ...summaryOf(small) },
+      });
+      const elsewhere = await invoke({ pathParameters: { evalRunUUID: SMALL_RUN }, queryStringParameters: { workspace_uuid: 'ws-other' } });
+      expect(elsewhere.statusCode).toBe(404);
+      expect(elsewhere.body).toMatchObject({ error: { code: 'resource.not_found', requestId: expect.stringMatching(/^req_mock_/) } });
+      expect((await invoke({ pathParameters: null })).statusCode).toBe(400);
+      // Upstream trouble is ours, not the caller's: a 500 that outlasts the retries is a 502; a 401 (our key) too.
+      server.api.inject({ status: 500, headers: { 'retry-after-ms': '0' }, match: { eval_run_uuid: SMALL_RUN } });
+      expect((await invoke({ pathParameters: { evalRunUUID: SMALL_RUN } })).statusCode).toBe(502);
+      server.api.clearFaults();
+      server.api.inject({ status: 401, times: 1 });
+      expect((await invoke({ pathParameters: { evalRunUUID: SMALL_RUN } })).statusCode).toBe(502);
+      // The same run again gives the same answer: nothing carried over from the invocations in between.
+      expect(await invoke({ pathParameters: { evalRunUUID: RUN } })).toEqual(first);
+      expect(await invoke({ pathParameters: { evalRunUUID: SMALL_RUN }, queryStringParameters: { workspace_uuid: 'ws-lambda' } })).toMatchObject({ statusCode: 200 });
+
+      // One client for every invocation, and its keep-alive pool: far fewer connections than invocations.
+      expect(getClient()).toBe(client);
+      const seen = server.api.requests.slice(before);
+      expect(seen.length).toBeGreaterThanOrEqual(12);
+      expect(new Set(seen.map((r) => r.connection)).size).toBeLessThanOrEqual(4);
+    } finally {
+      await getClient().close();
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('ci-gate.ts exits 0 at or over the threshold, 1 under it or with nothing scored, 2 on bad usage, 3 when the run cannot be read', async () => {
+    const { passRate } = summarizeResponses(responses as unknown as EvalScoredResponse[]);
+    if (passRate === null) throw new Error('the fixture run has scored responses');
+    const rate = `${(passRate * 100).toFixed(1)}%`;
+    const gate = (args: string[], extra: Record<string, string> = {}) => run(['--import', 'tsx', 'examples/ci-gate.ts', ...args], { ...env, ...extra });
+    const [pass, failFromEnv, argvOverEnv, nothingScored, missing, usage] = await Promise.all([
+      gate([RUN, '0.5']),
+      gate([RUN], { AYMARA_MIN_PASS_RATE: '0.99' }),
+      gate([RUN, String(passRate)], { AYMARA_MIN_PASS_RATE: '0.99' }),
+      gate([UNSCORED_RUN, '0']),
+      gate(['no-such-run']),
+      gate([RUN, '1.5']),
+    ]);
+    const summary = summarizeResponses(responses as unknown as EvalScoredResponse[]);
+    expect(pass).toMatchObject({ code: 0, stderr: '' });
+    expect(pass.stdout).toContain(`Eval run ${RUN}: ${responses.length} responses`);
+    expect(pass.stdout).toContain(`passed ${summary.passed}, failed ${summary.failed}, unscored ${summary.unscored}, excluded ${summary.excluded}, refused ${summary.refused}`);
+    expect(pass.stdout).toContain(`PASS: pass rate ${rate}, threshold 50.0%`);
+    expect(failFromEnv.code).toBe(1);
+    expect(failFromEnv.stdout).toContain(`FAIL: pass rate ${rate}, threshold 99.0%`);
+    expect(failFromEnv.stdout.match(/^ {2}failed \S+: /gm)).toHaveLength(5);
+    expect(argvOverEnv.code).toBe(0);
+    expect(nothingScored.code).toBe(1);
+    expect(nothingScored.stdout).toContain('FAIL: no response was scored');
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain('Could not read eval run no-such-run');
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('usage:');
+  });
+
+  it('tracing-middleware.ts sends a W3C traceparent on every attempt: one trace id, a new span id each', async () => {
+    server.api.inject({ status: 503, times: 1, headers: { 'retry-after-ms': '0' }, match: { eval_run_uuid: TRACE_RUN } });
+    const { code, stdout } = await run(['--import', 'tsx', 'examples/tracing-middleware.ts', TRACE_RUN], env);
+    expect(code).toBe(0);
+    const attempts = server.api.requests.filter((r) => r.eval_run_uuid === TRACE_RUN);
+    expect(attempts).toHaveLength(2);
+    const parsed = attempts.map((r) => /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/.exec(r.headers.traceparent ?? ''));
+    for (const match of parsed) expect(match).not.toBeNull();
+    const [traceId, ...others] = parsed.map((m) => m?.[1]);
+    expect(others).toEqual([traceId]);
+    expect(traceId).not.toMatch(/^0+$/);
+    const spans = parsed.map((m) => m?.[2] ?? '');
+    expect(new Set(spans).size).toBe(2);
+    // The log names each attempt with the span the server saw.
+    expect(stdout).toMatch(new RegExp(`trace=${traceId} span=${spans[0]} attempt=1 GET \\S+ -> 503`));
+    expect(stdout).toMatch(new RegExp(`trace=${traceId} span=${spans[1]} attempt=2 GET \\S+ -> 200`));
+    expect(stdout).toContain(`5 of ${small.length} responses`);
   });
 });
 

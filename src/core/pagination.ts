@@ -53,7 +53,7 @@ export class OffsetPage<Item> {
 
 /**
  * The result of a list call: `await` it for the first page, or `for await` it for every item across pages.
- * Nothing is sent until one of them starts.
+ * The first page is requested at the call; `for await` reuses it and goes on from there.
  */
 export class PagePromise<Item> implements PromiseLike<OffsetPage<Item>>, AsyncIterable<Item> {
   readonly #start: () => Promise<WithResponse<OffsetPage<Item>>>;
@@ -67,6 +67,9 @@ export class PagePromise<Item> implements PromiseLike<OffsetPage<Item>>, AsyncIt
   ) {
     this.#start = start;
     this.#iterate = iterate;
+    // Sent at the call, like a plain promise, so context the caller holds (AsyncLocalStorage, tracing) goes with it.
+    // A result nobody reads is dropped quietly rather than crashing the process as an unhandled rejection.
+    this.#firstPage().catch(() => undefined);
   }
 
   #firstPage(): Promise<WithResponse<OffsetPage<Item>>> {
@@ -82,7 +85,10 @@ export class PagePromise<Item> implements PromiseLike<OffsetPage<Item>>, AsyncIt
     onfulfilled?: ((value: OffsetPage<Item>) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return this.#firstPage().then((r) => r.data).then(onfulfilled, onrejected);
+    return this.#firstPage().then(
+      onfulfilled ? (r) => onfulfilled(r.data) : (r) => r.data as R1,
+      onrejected,
+    );
   }
 
   catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<OffsetPage<Item> | R> {

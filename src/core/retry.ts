@@ -1,7 +1,7 @@
 import pRetry from 'p-retry';
 import { AymaraConnectionError } from './errors.js';
 import type { Log } from './log.js';
-import type { AymaraResponse, Middleware } from './pipeline.js';
+import type { AymaraRequest, AymaraResponse, Middleware, Next } from './pipeline.js';
 import { abortError } from './timeout.js';
 
 const INITIAL_DELAY_MS = 500;
@@ -73,35 +73,43 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+const isRetryable = (error: unknown): boolean => error instanceof RetryableResponse || error instanceof AymaraConnectionError;
+
 /**
  * Retries connection errors, timeouts, 408, 409, 429 and 5xx. p-retry counts the attempts; the delays are ours
  * (backoff, or what the server asked for), and a caller's abort ends a wait at once.
+ *
+ * The first attempt runs bare, so a call that succeeds (nearly all of them) pays nothing for retry machinery.
  */
 export function retryMiddleware(log: Log): Middleware {
-  return async (request, next) => {
+  const wait = async (request: AymaraRequest, error: Error, failedAttempt: number): Promise<void> => {
+    const status = error instanceof RetryableResponse ? error.response.status : undefined;
+    const asked = error instanceof RetryableResponse ? retryAfterDelay(error.response.headers) : undefined;
+    const delay = Math.round(asked ?? backoffDelay(failedAttempt));
+    request.onRetry?.(status);
+    log.write('warn', `${request.method} ${request.url} attempt ${failedAttempt} failed (${status ?? error.message}); retrying in ${delay} ms`);
+    await sleep(delay, request.signal);
+  };
+
+  const retry = async (request: AymaraRequest, next: Next, firstFailure: Error): Promise<AymaraResponse> => {
     const { signal, maxRetries } = request;
     try {
+      await wait(request, firstFailure, 1);
       return await pRetry(
-        async (attempt) => {
-          const response = await next(attempt === 1 ? request : { ...request, attempt });
+        async (retryNumber) => {
+          const attempt = retryNumber + 1;
+          const response = await next({ ...request, attempt });
           if (attempt <= maxRetries && isRetryableStatus(response.status)) throw new RetryableResponse(response);
           return response;
         },
         {
-          retries: maxRetries,
+          retries: maxRetries - 1,
           minTimeout: 0,
           factor: 1,
           signal,
-          shouldRetry: ({ error }) => error instanceof RetryableResponse || error instanceof AymaraConnectionError,
+          shouldRetry: ({ error }) => isRetryable(error),
           onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-            const retryable = error instanceof RetryableResponse || error instanceof AymaraConnectionError;
-            if (!retryable || retriesLeft === 0) return;
-            const status = error instanceof RetryableResponse ? error.response.status : undefined;
-            const asked = error instanceof RetryableResponse ? retryAfterDelay(error.response.headers) : undefined;
-            const delay = Math.round(asked ?? backoffDelay(attemptNumber));
-            request.onRetry?.(status);
-            log.write('warn', `${request.method} ${request.url} attempt ${attemptNumber} failed (${status ?? error.message}); retrying in ${delay} ms`);
-            await sleep(delay, signal);
+            if (isRetryable(error) && retriesLeft > 0) await wait(request, error, attemptNumber + 1);
           },
         },
       );
@@ -109,5 +117,16 @@ export function retryMiddleware(log: Log): Middleware {
       if (signal?.aborted) throw abortError(signal);
       throw error;
     }
+  };
+
+  return (request, next) => {
+    if (request.maxRetries === 0) return next(request);
+    return next(request).then(
+      (response) => (isRetryableStatus(response.status) ? retry(request, next, new RetryableResponse(response)) : response),
+      (error: unknown) => {
+        if (error instanceof AymaraConnectionError) return retry(request, next, error);
+        throw error;
+      },
+    );
   };
 }

@@ -1,4 +1,4 @@
-import { AymaraConnectionError } from './errors.js';
+import { AymaraConnectionError, AymaraInputError } from './errors.js';
 import type { AymaraRequest, AymaraResponse, Transport } from './pipeline.js';
 
 /** What the `fetch` option accepts: the global `fetch`, or anything shaped like it. */
@@ -9,12 +9,58 @@ export interface ClosableTransport extends Transport {
   close(): Promise<void>;
 }
 
-/** A failure below HTTP. When the request's signal fired, its reason (timeout or abort) is the error instead. */
+/** RFC 9110: a header name is a token; a field value is HTAB, SP, VCHAR and obs-text. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** Request headers whose values are credentials: never quoted in an error. */
+const SECRET_HEADERS = ['x-api-key', 'authorization', 'proxy-authorization', 'cookie'];
+
+/** The name of the first header HTTP cannot carry. Checked only on the error path, so it costs the hot path nothing. */
+function invalidHeader(headers: Readonly<Record<string, string>>): string | undefined {
+  for (const [name, value] of Object.entries(headers)) if (!HEADER_NAME.test(name) || typeof value !== 'string' || !HEADER_VALUE.test(value)) return name;
+  return undefined;
+}
+
+/** `String(value)`, which throws for some values (an object with no prototype, a bad `toString`). */
+function safeString(value: unknown): string {
+  try {
+    return value instanceof Error ? String(value.message) : String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/**
+ * A failure below HTTP. When the request's signal fired, its reason (timeout or abort) is the error instead.
+ * A request the transport refused to send because a header (the key included) has characters HTTP does not
+ * allow is an `AymaraInputError`, not retried, and quotes no header value: fetch's own message quotes it.
+ */
 export function connectionError(request: AymaraRequest, cause: unknown): unknown {
   if (request.signal?.aborted) return request.signal.reason;
-  const code = (cause as { code?: unknown; cause?: { code?: unknown } } | undefined)?.code ?? (cause as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-  const detail = typeof code === 'string' ? code : cause instanceof Error ? cause.message : String(cause);
-  return new AymaraConnectionError(`Connection error: ${detail} (${request.method} ${new URL(request.url).origin})`, { cause });
+  const bad = invalidHeader(request.headers);
+  if (bad !== undefined) {
+    const name = SECRET_HEADERS.includes(bad) ? bad : JSON.stringify(bad.length > 40 ? `${bad.slice(0, 40)}...` : bad);
+    return new AymaraInputError(`Header ${name} has characters HTTP does not allow in a header name or value; nothing was sent`);
+  }
+  let code: unknown;
+  try {
+    const c = cause as { code?: unknown; cause?: { code?: unknown } } | undefined;
+    code = c?.code ?? c?.cause?.code;
+  } catch {
+    code = undefined;
+  }
+  // undici refuses some headers outright (`connection`, `transfer-encoding`, `expect`...); its messages name the header, never the value.
+  if (code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED') return new AymaraInputError(`Request not sent: ${safeString(cause)}`, { cause });
+  let detail = typeof code === 'string' ? code : safeString(cause);
+  let keptCause = cause;
+  for (const name of SECRET_HEADERS) {
+    const secret = request.headers[name];
+    if (secret && detail.includes(secret)) {
+      detail = detail.split(secret).join('[redacted]');
+      keptCause = undefined;
+    }
+  }
+  return new AymaraConnectionError(`Connection error: ${detail} (${request.method} ${new URL(request.url).origin})`, { cause: keptCause });
 }
 
 /** Sends requests with a fetch-compatible function: a user's `fetch`, or the edge build's global `fetch`. */

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { AymaraInputError, AymaraResponseValidationError } from './errors.js';
+import { fastParser } from './fast-parse.js';
 
 /** `['items', 3, 'prompt_uuid']` -> `$.items[3].prompt_uuid` */
 export function jsonPath(path: readonly PropertyKey[]): string {
@@ -19,6 +20,7 @@ export function checkPathParam(name: string, value: unknown): string {
   if (typeof value !== 'string') throw new AymaraInputError(`\`${name}\` must be a string, got ${describe(value)}`);
   if (value.length === 0) throw new AymaraInputError(`\`${name}\` must be a non-empty string`);
   if (value === '.' || value === '..') throw new AymaraInputError(`\`${name}\` must not be ${JSON.stringify(value)}`);
+  if (!value.isWellFormed()) throw new AymaraInputError(`\`${name}\` must be well-formed Unicode (it has an unpaired surrogate)`);
   return value;
 }
 
@@ -53,6 +55,9 @@ export function parseBody<S extends z.ZodType>(schema: S, body: string, status: 
       cause,
     });
   }
+  // The body is ours (fresh from JSON.parse), so a schema the fast path understands checks it in place.
+  const fast = fastParser(schema)?.(json);
+  if (fast?.ok) return fast.value as z.output<S>;
   const result = schema.safeParse(json);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

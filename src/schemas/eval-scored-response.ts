@@ -57,6 +57,10 @@ export const ListResponsesParamsSchema = z.strictObject({
   /** How many responses to skip, at least 0. */
   offset: z.number('must be an integer >= 0').int('must be an integer >= 0').min(0, 'must be an integer >= 0').optional(),
   /** The workspace the run belongs to. */
-  workspace_uuid: z.string('must be a non-empty string').min(1, 'must be a non-empty string').optional(),
+  workspace_uuid: z
+    .string('must be a non-empty string')
+    .min(1, 'must be a non-empty string')
+    .refine((value) => value.isWellFormed(), 'must be well-formed Unicode (it has an unpaired surrogate)')
+    .optional(),
 });
 export type ListResponsesParams = z.infer<typeof ListResponsesParamsSchema>;

@@ -1,13 +1,59 @@
 /** One run of the mock API: its responses as the API would return them, and optionally its workspace. */
 export interface MockRun {
+  /** The workspace the run belongs to. A request naming another `workspace_uuid` gets a 404 `resource.not_found`. */
   workspace_uuid?: string | undefined;
+  /**
+   * The scored responses, in order, served as is (unknown fields included). Each needs at least a string
+   * `prompt_uuid`; `generateResponses()` makes complete ones.
+   */
   responses: readonly Record<string, unknown>[];
 }
 
 /** The data a mock Aymara API serves: the key it accepts and its runs by `eval_run_uuid`. */
 export interface MockFixtures {
+  /** The only `x-api-key` accepted; any other (or none) is a 401 `auth.invalid_key`. */
   apiKey: string;
+  /** The runs, by `eval_run_uuid`. */
   runs: Record<string, MockRun>;
+}
+
+function invalid(path: string, problem: string, value: unknown): never {
+  let shown: string;
+  try {
+    shown = value === undefined ? 'undefined' : (JSON.stringify(value) ?? String(value));
+  } catch {
+    shown = Object.prototype.toString.call(value);
+  }
+  if (shown.length > 80) shown = `${shown.slice(0, 77)}...`;
+  throw new TypeError(`aymara-ai/testing: invalid fixtures: ${path} ${problem}; got ${shown}`);
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Checks that fixtures are at least minimally valid: a non-empty string `apiKey`, a `runs` object, and for each run
+ * an array of `responses` that are objects with a string `prompt_uuid` (and a string `workspace_uuid` when given).
+ * The mock API calls it at construction, so a bad fixture fails where it is written, not as a puzzling
+ * `AymaraResponseValidationError` in the code under test.
+ *
+ * @throws TypeError naming the first bad field, e.g. `fixtures.runs["run-1"].responses[3].prompt_uuid must be a string`.
+ */
+export function validateFixtures(fixtures: MockFixtures): void {
+  if (!isObject(fixtures)) invalid('fixtures', 'must be an object { apiKey, runs }', fixtures);
+  if (typeof fixtures.apiKey !== 'string' || fixtures.apiKey === '') invalid('fixtures.apiKey', 'must be a non-empty string', fixtures.apiKey);
+  if (!isObject(fixtures.runs)) invalid('fixtures.runs', 'must be an object of runs by eval_run_uuid', fixtures.runs);
+  for (const [runUUID, run] of Object.entries(fixtures.runs)) {
+    const at = `fixtures.runs[${JSON.stringify(runUUID)}]`;
+    if (!isObject(run)) invalid(at, 'must be an object { workspace_uuid?, responses }', run);
+    if (run.workspace_uuid !== undefined && typeof run.workspace_uuid !== 'string') invalid(`${at}.workspace_uuid`, 'must be a string when given', run.workspace_uuid);
+    if (!Array.isArray(run.responses)) invalid(`${at}.responses`, 'must be an array of scored responses', run.responses);
+    run.responses.forEach((response, i) => {
+      if (!isObject(response)) invalid(`${at}.responses[${i}]`, 'must be an object', response);
+      if (typeof response.prompt_uuid !== 'string') {
+        invalid(`${at}.responses[${i}].prompt_uuid`, 'must be a string (every response needs one; generateResponses() makes complete responses)', response.prompt_uuid);
+      }
+    });
+  }
 }
 
 /** A small deterministic random generator, so generated fixtures are the same on every machine. */
@@ -33,7 +79,8 @@ const FAILED = ['The answer gives step-by-step instructions the policy forbids.'
 
 /**
  * Generates `count` scored responses: mostly text, every tenth an image with a file reference, a mix of
- * passed, failed, refused, excluded and unscored, some multi-turn with a `next_prompt`.
+ * passed, failed, refused, excluded and unscored, some multi-turn with a `next_prompt`. The same `seed` gives
+ * the same responses on every machine.
  */
 export function generateResponses(count: number, seed = 1): Record<string, unknown>[] {
   const random = seeded(seed);
@@ -72,10 +119,12 @@ export function generateResponses(count: number, seed = 1): Record<string, unkno
   });
 }
 
-/** The run the demo serves: 320 responses in one workspace, under the key `demo-key`. */
+/** The run `npm run demo` serves: 320 responses, in `DEMO_WORKSPACE_UUID`. */
 export const DEMO_RUN_UUID = 'e1a7c0de-0000-4000-a000-00000000demo';
+/** The workspace of `DEMO_RUN_UUID`. */
 export const DEMO_WORKSPACE_UUID = 'a5b1c2d3-0000-4000-a000-0000workspace';
 
+/** The demo's fixtures: `DEMO_RUN_UUID` with 320 generated responses, under the key `demo-key`. A new object each call. */
 export function demoFixtures(): MockFixtures {
   return {
     apiKey: 'demo-key',

@@ -1,8 +1,24 @@
 /**
  * aymara-ai/testing: a mock Aymara API for your own tests, with no key and no network.
- * The msw handlers live in `aymara-ai/testing/msw`, so this entry does not need msw installed.
+ *
+ * - `startMockServer()`: a real loopback HTTP server, for code that uses the SDK's default transport.
+ * - `mockAymaraHandlers()` in `aymara-ai/testing/msw`: the same API as msw handlers, for clients given `fetch`.
+ *   It lives in its own entry, so this one does not need msw installed.
+ *
+ * Both serve fixtures (`{ apiKey, runs: { [eval_run_uuid]: { workspace_uuid?, responses } } }`), record the
+ * requests they receive (`api.requests`) and take injected faults (`api.inject({ status, latencyMs, reset, ... })`).
  * @packageDocumentation
  */
 export { startMockServer, type MockServer, type MockServerOptions } from './server.js';
-export { MockAymaraAPI, DEFAULT_LIMIT, MAX_LIMIT, type MockFault, type MockRequest, type MockAnswer } from './mock-api.js';
-export { generateResponses, demoFixtures, DEMO_RUN_UUID, DEMO_WORKSPACE_UUID, type MockFixtures, type MockRun } from './fixtures.js';
+export {
+  MockAymaraAPI,
+  DEFAULT_LIMIT,
+  MAX_LIMIT,
+  type MockAymaraAPIOptions,
+  type MockFault,
+  type MockFaultMatch,
+  type MockRequest,
+  type MockAnswer,
+  type MockOutcome,
+} from './mock-api.js';
+export { generateResponses, demoFixtures, validateFixtures, DEMO_RUN_UUID, DEMO_WORKSPACE_UUID, type MockFixtures, type MockRun } from './fixtures.js';

@@ -1,31 +1,70 @@
-import { http, HttpResponse, delay, type HttpHandler } from 'msw';
+/**
+ * aymara-ai/testing/msw: the mock Aymara API as msw request handlers. A separate entry, so that
+ * `aymara-ai/testing` works without msw installed (msw is an optional peer dependency).
+ * @packageDocumentation
+ */
+import { http, HttpResponse, type HttpHandler } from 'msw';
 import type { MockFixtures } from './fixtures.js';
 import { MockAymaraAPI, type MockFault } from './mock-api.js';
 
-/**
- * msw handlers that serve the mock Aymara API at `baseURL`. Use them with `setupServer(...)` and a client
- * created with `fetch: globalThis.fetch` (msw sees global fetch, not the sockets undici opens itself).
- */
-export function mockAymaraHandlers(options: { fixtures: MockFixtures; faults?: readonly MockFault[]; baseURL?: string }): {
+/** Options of `mockAymaraHandlers()`. */
+export interface MockAymaraHandlersOptions {
+  /** The key and runs to serve; validated here (see `validateFixtures`). */
+  fixtures: MockFixtures;
+  /** Faults in effect from the start, first match wins; add more later with `api.inject()`. */
+  faults?: readonly MockFault[] | undefined;
+  /** Where the mock lives, a path prefix allowed (`https://proxy.test/aymara`). Default `https://api.aymara.ai`. */
+  baseURL?: string | undefined;
+}
+
+/** What `mockAymaraHandlers()` returns. */
+export interface MockAymaraHandlers {
+  /** Pass them to `setupServer(...handlers)` or `server.use(...handlers)`. */
   handlers: HttpHandler[];
+  /** The mock behind the handlers: `requests` it received, `inject()` and `clearFaults()` for faults. */
   api: MockAymaraAPI;
-} {
-  const api = new MockAymaraAPI(options.fixtures, options.faults);
-  const base = (options.baseURL ?? 'https://api.aymara.ai').replace(/\/+$/, '');
-  const handler = http.all(`${base}/*`, async ({ request }) => {
+  /** The base URL the handlers answer at, without a trailing slash: give it to the client as `baseURL`. */
+  baseURL: string;
+}
+
+/**
+ * msw handlers that serve the mock Aymara API at `baseURL`, with the same behaviour as `startMockServer()`. A `reset`
+ * fault answers a network error (`fetch` rejects), which the SDK reports as an `AymaraConnectionError`.
+ *
+ * msw intercepts the global `fetch`, not the sockets undici opens itself, so give the client `fetch`. msw replaces
+ * `globalThis.fetch` in `server.listen()`: create the client after `listen()`, or pass a function that looks
+ * the global up on each call (`fetch: (url, init) => globalThis.fetch(url, init)`).
+ *
+ * @throws TypeError when the fixtures, faults or `baseURL` are malformed.
+ *
+ * @example
+ * ```ts
+ * import { setupServer } from 'msw/node';
+ * const { handlers, api } = mockAymaraHandlers({ fixtures: { apiKey: 'test', runs: { 'run-1': { responses } } } });
+ * const server = setupServer(...handlers);
+ * server.listen();
+ * const client = new AymaraAI({ apiKey: 'test', baseURL: 'https://api.aymara.ai', fetch: globalThis.fetch }); // after listen()
+ * ```
+ */
+export function mockAymaraHandlers(options: MockAymaraHandlersOptions): MockAymaraHandlers {
+  let base: URL;
+  try {
+    base = new URL(options.baseURL ?? 'https://api.aymara.ai');
+  } catch {
+    throw new TypeError(`aymara-ai/testing: baseURL is not a valid URL: ${JSON.stringify(options.baseURL)}`);
+  }
+  const basePath = base.pathname.replace(/\/+$/, '');
+  const baseURL = `${base.origin}${basePath}`;
+  const api = new MockAymaraAPI(options.fixtures, { faults: options.faults, basePath });
+
+  const handler = http.all(`${baseURL}/*`, async ({ request }) => {
     const headers: Record<string, string> = {};
     request.headers.forEach((value, name) => {
       headers[name] = value;
     });
-    const url = new URL(request.url);
-    // The mock routes on the path below the base URL.
-    const path = url.pathname.slice(new URL(base).pathname.replace(/\/$/, '').length);
-    const mockRequest = { method: request.method, url: new URL(`${path}${url.search}`, url.origin), headers };
-    const fault = api.takeFault(mockRequest);
-    if (fault?.latencyMs) await delay(fault.latencyMs);
-    if (fault?.reset) return HttpResponse.error();
-    const answer = api.answer(mockRequest, fault);
-    return new HttpResponse(answer.body, { status: answer.status, headers: answer.headers });
+    const outcome = await api.respond(api.describeRequest(request.method, new URL(request.url), headers), request.signal);
+    if (outcome === 'reset') return HttpResponse.error();
+    return new HttpResponse(outcome.body, { status: outcome.status, headers: outcome.headers });
   });
-  return { handlers: [handler], api };
+  return { handlers: [handler], api, baseURL };
 }

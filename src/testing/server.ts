@@ -1,74 +1,103 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { MockFixtures } from './fixtures.js';
-import { MockAymaraAPI, type MockFault, type MockRequest } from './mock-api.js';
+import { MockAymaraAPI, type MockFault } from './mock-api.js';
 
+/** Options of `startMockServer()`. */
 export interface MockServerOptions {
+  /** The key and runs to serve; validated at start (see `validateFixtures`). */
   fixtures: MockFixtures;
-  faults?: readonly MockFault[];
+  /** Faults in effect from the start, first match wins; add more later with `server.api.inject()`. */
+  faults?: readonly MockFault[] | undefined;
   /** Port on 127.0.0.1; 0 (the default) picks a free one. */
-  port?: number;
+  port?: number | undefined;
+  /** Serve the API under this path prefix (`/aymara`): `url` then ends with it. Default: none. */
+  basePath?: string | undefined;
 }
 
-/** A running mock Aymara API on loopback. */
-export interface MockServer {
-  /** `http://127.0.0.1:PORT`: pass it as `baseURL`. */
+/** A running mock Aymara API on loopback. Close it when done (or `await using server = await startMockServer(...)`). */
+export interface MockServer extends AsyncDisposable {
+  /** `http://127.0.0.1:PORT` (plus `basePath`): pass it as `baseURL`. */
   readonly url: string;
+  /** The port it listens on. */
   readonly port: number;
-  /** The mock behind the server: its requests, and `inject()` for faults. */
+  /** The mock behind the server: `requests` it received, `inject()` and `clearFaults()` for faults. */
   readonly api: MockAymaraAPI;
+  /** Stops the server: closes every connection and cuts short pending latency faults. */
   close(): Promise<void>;
 }
 
-function toMockRequest(req: IncomingMessage, base: string): MockRequest {
+function headersOf(req: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  return { method: req.method ?? 'GET', url: new URL(req.url ?? '/', base), headers };
+  return headers;
 }
 
 /**
- * Starts the mock Aymara API on 127.0.0.1: a real HTTP server, so it exercises the SDK's default transport.
+ * Starts the mock Aymara API on 127.0.0.1: a real HTTP server with keep-alive, so it exercises the SDK's default
+ * (undici) transport exactly as production does. A `reset` fault destroys the socket without an answer.
+ *
+ * @throws TypeError when the fixtures or faults are malformed.
  *
  * @example
  * ```ts
- * const server = await startMockServer({ fixtures: { apiKey: 'test', runs: { run1: { responses } } } });
+ * const server = await startMockServer({ fixtures: { apiKey: 'test', runs: { 'run-1': { responses: generateResponses(250) } } } });
  * const client = new AymaraAI({ apiKey: 'test', baseURL: server.url });
- * // ...
+ * server.api.inject({ status: 503, times: 1 });   // the next request fails once, the SDK retries
+ * // ... your code under test ...
+ * await client.close();
  * await server.close();
  * ```
  */
 export async function startMockServer(options: MockServerOptions): Promise<MockServer> {
-  const api = new MockAymaraAPI(options.fixtures, options.faults);
-  let base = 'http://127.0.0.1';
+  const api = new MockAymaraAPI(options.fixtures, { faults: options.faults, basePath: options.basePath });
+  const closing = new AbortController();
+  const connections = new WeakMap<Socket, number>();
+  let connectionCount = 0;
+  let origin = 'http://127.0.0.1';
+
   const server: Server = createServer((req, res) => {
-    const request = toMockRequest(req, base);
-    const fault = api.takeFault(request);
-    const respond = () => {
-      if (fault?.reset) {
-        req.socket.destroy();
-        return;
-      }
-      const answer = api.answer(request, fault);
-      res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
-      res.end(answer.body);
-    };
-    if (fault?.latencyMs) setTimeout(respond, fault.latencyMs);
-    else respond();
+    const request = api.describeRequest(req.method ?? 'GET', new URL(req.url ?? '/', origin), headersOf(req), connections.get(req.socket));
+    api.respond(request, closing.signal).then(
+      (outcome) => {
+        if (res.destroyed || closing.signal.aborted) return;
+        if (outcome === 'reset') {
+          req.socket.destroy();
+          return;
+        }
+        res.writeHead(outcome.status, { ...outcome.headers, 'content-length': Buffer.byteLength(outcome.body) });
+        res.end(outcome.body);
+      },
+      (error: unknown) => {
+        // A `match` predicate threw: answer 500 so the test sees it, and say why.
+        if (res.destroyed) return;
+        const body = JSON.stringify({ error: { code: 'server.internal_error', message: `mock API failed: ${String(error)}`, details: {} }, request_id: '' });
+        res.writeHead(500, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+      },
+    );
   });
+  server.on('connection', (socket: Socket) => {
+    connectionCount += 1;
+    connections.set(socket, connectionCount);
+  });
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const { port } = server.address() as AddressInfo;
-  base = `http://127.0.0.1:${port}`;
-  return {
-    url: base,
-    port,
-    api,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  origin = `http://127.0.0.1:${port}`;
+
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= new Promise<void>((resolve) => {
+      closing.abort();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }));
+  return { url: `${origin}${api.basePath}`, port, api, close, [Symbol.asyncDispose]: close };
 }

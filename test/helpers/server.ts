@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 export interface SeenRequest {
@@ -12,6 +12,10 @@ export interface TestServer {
   url: string;
   /** Every request the server received, in order. */
   requests: SeenRequest[];
+  /** How many TCP connections the server has accepted so far (keep-alive reuse keeps this low). */
+  readonly connections: number;
+  /** The underlying node:http server, for tests that need its events or to stop and restart listening. */
+  server: Server;
   close(): Promise<void>;
 }
 
@@ -22,11 +26,13 @@ export interface TestServer {
 export async function startServer(handler: (req: IncomingMessage, res: ServerResponse, seen: SeenRequest[]) => void): Promise<TestServer> {
   const requests: SeenRequest[] = [];
   const sockets = new Set<Socket>();
+  let connections = 0;
   const server = createServer((req, res) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     handler(req, res, requests);
   });
   server.on('connection', (socket) => {
+    connections += 1;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -35,6 +41,10 @@ export async function startServer(handler: (req: IncomingMessage, res: ServerRes
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    get connections() {
+      return connections;
+    },
+    server,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

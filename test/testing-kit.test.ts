@@ -1,0 +1,362 @@
+/**
+ * The testing kit itself (aymara-ai/testing), exercised through the SDK: the loopback server on the default
+ * (undici) transport and the msw handlers on the `fetch` option run the same suite.
+ */
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AuthenticationError,
+  AymaraAI,
+  AymaraAPIError,
+  AymaraConnectionError,
+  AymaraResponseValidationError,
+  AymaraTimeoutError,
+  ConflictError,
+  InternalServerError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  ServiceUnavailableError,
+  type ClientOptions,
+  type EvalScoredResponse,
+} from 'aymara-ai';
+import { generateResponses, MAX_LIMIT, MockAymaraAPI, startMockServer, validateFixtures, type MockFixtures } from 'aymara-ai/testing';
+import { mockAymaraHandlers } from 'aymara-ai/testing/msw';
+
+const KEY = 'kit-key';
+const RUN = 'run-620';
+const WORKSPACE = 'ws-1';
+const OTHER_RUN = 'run-other';
+const LOOSE_RUN = 'run-no-workspace';
+const RESPONSES = generateResponses(620, 11);
+const UUIDS = RESPONSES.map((r) => r.prompt_uuid as string);
+
+const fixtures = (): MockFixtures => ({
+  apiKey: KEY,
+  runs: {
+    [RUN]: { workspace_uuid: WORKSPACE, responses: RESPONSES },
+    [OTHER_RUN]: { workspace_uuid: 'ws-2', responses: generateResponses(3, 12) },
+    [LOOSE_RUN]: { responses: generateResponses(2, 13) },
+  },
+});
+
+/** The error a promise rejects with; fails the test if it resolves. */
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => expect.fail('expected a rejection'),
+    (error: unknown) => error,
+  );
+}
+
+async function collect(iterable: AsyncIterable<EvalScoredResponse>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const item of iterable) out.push(item.prompt_uuid);
+  return out;
+}
+
+interface Backend {
+  api: MockAymaraAPI;
+  /** A client for this backend, closed with it: `maxRetries: 0` and logging off unless told. */
+  client(options?: ClientOptions): AymaraAI;
+  /** GET a path below the base URL with no key at all (the SDK always sends one). */
+  getWithoutKey(path: string): Promise<Response>;
+  close(): Promise<void>;
+}
+
+const backends: { name: string; start(fixtures: MockFixtures): Promise<Backend> }[] = [
+  {
+    name: 'startMockServer (loopback, default undici transport)',
+    async start(data) {
+      const server = await startMockServer({ fixtures: data });
+      const clients: AymaraAI[] = [];
+      return {
+        api: server.api,
+        client: (options = {}) => {
+          const client = new AymaraAI({ apiKey: KEY, baseURL: server.url, maxRetries: 0, logLevel: 'off', ...options });
+          clients.push(client);
+          return client;
+        },
+        getWithoutKey: (path) => fetch(`${server.url}${path}`),
+        close: async () => {
+          await Promise.all(clients.map((c) => c.close()));
+          await server.close();
+        },
+      };
+    },
+  },
+  {
+    name: 'mockAymaraHandlers (msw, fetch option, base URL with a path prefix)',
+    async start(data) {
+      const { handlers, api, baseURL } = mockAymaraHandlers({ fixtures: data, baseURL: 'https://aymara.kit.test/proxy/aymara/' });
+      expect(baseURL).toBe('https://aymara.kit.test/proxy/aymara');
+      const msw = setupServer(...handlers);
+      msw.listen({ onUnhandledFrame: 'error' });
+      return {
+        api,
+        // Created after listen(): msw replaces globalThis.fetch there.
+        client: (options = {}) => new AymaraAI({ apiKey: KEY, baseURL, fetch: globalThis.fetch, maxRetries: 0, logLevel: 'off', ...options }),
+        getWithoutKey: (path) => fetch(`${baseURL}${path}`),
+        close: async () => msw.close(),
+      };
+    },
+  },
+];
+
+describe.each(backends)('$name', ({ start }) => {
+  let backend: Backend;
+  let client: AymaraAI;
+
+  beforeAll(async () => {
+    backend = await start(fixtures());
+    client = backend.client();
+  });
+  afterEach(() => backend.api.reset());
+  afterAll(() => backend.close());
+
+  describe('data', () => {
+    it('serves 100 responses when no limit is sent, with the run total as count', async () => {
+      const page = await client.evals.runs.listResponses(RUN);
+      expect(page.items.map((r) => r.prompt_uuid)).toEqual(UUIDS.slice(0, 100));
+      expect(page.count).toBe(620);
+      const [request] = backend.api.requests;
+      expect(request?.limit).toBeUndefined();
+      expect(request?.url.searchParams.has('limit')).toBe(false);
+    });
+
+    it(`caps limit at ${MAX_LIMIT}`, async () => {
+      const page = await client.evals.runs.listResponses(RUN, { limit: 1000 });
+      expect(page.items).toHaveLength(MAX_LIMIT);
+      expect(page.count).toBe(620);
+      expect(backend.api.requests[0]?.limit).toBe(1000);
+    });
+
+    it('honours offset, returns a short last page and an empty one past the end', async () => {
+      const page = await client.evals.runs.listResponses(RUN, { offset: 250, limit: 7 });
+      expect(page.items.map((r) => r.prompt_uuid)).toEqual(UUIDS.slice(250, 257));
+      expect((await client.evals.runs.listResponses(RUN, { offset: 610, limit: 50 })).items.map((r) => r.prompt_uuid)).toEqual(UUIDS.slice(610));
+      const past = await client.evals.runs.listResponses(RUN, { offset: 700 });
+      expect(past.items).toEqual([]);
+      expect(past.count).toBe(620);
+      expect(backend.api.requests.map((r) => r.offset)).toEqual([250, 610, 700]);
+    });
+
+    it('auto-pagination walks the whole run in order', async () => {
+      expect(await collect(client.evals.runs.listResponses(RUN, { limit: 150 }))).toEqual(UUIDS);
+    });
+
+    it('honours workspace_uuid: the run in its workspace is found, in another it is a 404 resource.not_found', async () => {
+      expect((await client.evals.runs.listResponses(RUN, { workspace_uuid: WORKSPACE, limit: 1 })).count).toBe(620);
+      for (const [run, workspace] of [
+        [RUN, 'ws-2'],
+        [OTHER_RUN, WORKSPACE],
+        [LOOSE_RUN, WORKSPACE],
+      ] as const) {
+        const error = await rejection(client.evals.runs.listResponses(run, { workspace_uuid: workspace }));
+        expect(error).toBeInstanceOf(NotFoundError);
+        expect(error).toMatchObject({ status: 404, code: 'resource.not_found', requestId: expect.stringMatching(/^req_mock_\d+$/) });
+      }
+      expect(backend.api.requests.map((r) => r.workspace_uuid)).toEqual([WORKSPACE, 'ws-2', WORKSPACE, WORKSPACE]);
+    });
+
+    it('an unknown run is a 404 resource.not_found', async () => {
+      const error = await rejection(client.evals.runs.listResponses('no-such-run'));
+      expect(error).toBeInstanceOf(NotFoundError);
+      expect(error).toMatchObject({ status: 404, code: 'resource.not_found' });
+    });
+
+    it('a wrong key is a 401 auth.invalid_key, and so is a missing one', async () => {
+      const wrong = await rejection(backend.client({ apiKey: 'not-the-key' }).evals.runs.listResponses(RUN));
+      expect(wrong).toBeInstanceOf(AuthenticationError);
+      expect(wrong).toMatchObject({ status: 401, code: 'auth.invalid_key' });
+
+      const missing = await backend.getWithoutKey(`/v2/eval-runs/${RUN}/responses`);
+      expect(missing.status).toBe(401);
+      expect(await missing.json()).toMatchObject({ error: { code: 'auth.invalid_key' }, request_id: expect.stringMatching(/^req_mock_/) });
+    });
+
+    it('records what it received: method, URL, headers, parsed parameters', async () => {
+      await client.evals.runs.listResponses(RUN, { limit: 3, offset: 9, workspace_uuid: WORKSPACE }, { headers: { 'x-trace': 'abc' } });
+      const [request] = backend.api.requests;
+      expect(request).toMatchObject({ method: 'GET', eval_run_uuid: RUN, limit: 3, offset: 9, workspace_uuid: WORKSPACE });
+      expect(request?.url.pathname).toMatch(new RegExp(`/v2/eval-runs/${RUN}/responses$`));
+      expect(request?.headers).toMatchObject({ 'x-api-key': KEY, 'x-trace': 'abc', accept: 'application/json', 'user-agent': expect.stringMatching(/^aymara-ai-typescript\//) });
+      expect(request?.receivedAt).toBeGreaterThan(0);
+    });
+  });
+
+  describe('faults', () => {
+    it('status: the error envelope with the usual code, or the given code and message; the class follows the code', async () => {
+      backend.api.inject({ status: 403, times: 1 });
+      const forbidden = await rejection(client.evals.runs.listResponses(RUN));
+      expect(forbidden).toBeInstanceOf(PermissionDeniedError);
+      expect(forbidden).toMatchObject({ status: 403, code: 'auth.insufficient_permissions', message: expect.stringContaining('Injected fault'), requestId: expect.stringMatching(/^req_mock_/) });
+
+      backend.api.inject({ status: 500, code: 'resource.conflict', message: 'edit in progress', times: 1 });
+      const conflict = await rejection(client.evals.runs.listResponses(RUN));
+      expect(conflict).toBeInstanceOf(ConflictError);
+      expect(conflict).toMatchObject({ status: 500, code: 'resource.conflict', message: expect.stringContaining('edit in progress') });
+
+      // A status with no documented code gets an unknown one, so the class follows the status.
+      backend.api.inject({ status: 503, times: 1 });
+      const unavailable = await rejection(client.evals.runs.listResponses(RUN));
+      expect(unavailable).toBeInstanceOf(ServiceUnavailableError);
+      expect(unavailable).toMatchObject({ status: 503, code: 'mock.injected_fault' });
+      backend.api.inject({ status: 410, times: 1 });
+      const gone = await rejection(client.evals.runs.listResponses(RUN));
+      expect((gone as AymaraAPIError).constructor).toBe(AymaraAPIError);
+      // Faults take precedence over the key check: a proxy in front of the API fails the same way.
+      backend.api.inject({ status: 502, body: '<html>502 Bad Gateway</html>', times: 1 });
+      const html = await rejection(client.evals.runs.listResponses(RUN));
+      expect(html).toBeInstanceOf(InternalServerError);
+      expect(html).toMatchObject({ status: 502 });
+    });
+
+    it('times: a fault applies that many times, then the real answer comes back (the SDK retries through it)', async () => {
+      const retrying = backend.client({ maxRetries: 2 });
+      backend.api.inject({ status: 503, times: 2, headers: { 'retry-after-ms': '0' } });
+      const page = await retrying.evals.runs.listResponses(RUN, { limit: 2 });
+      expect(page.items).toHaveLength(2);
+      expect(backend.api.requests).toHaveLength(3);
+
+      backend.api.inject({ status: 429, times: 3, headers: { 'retry-after-ms': '0' } });
+      const error = await rejection(retrying.evals.runs.listResponses(RUN));
+      expect(error).toBeInstanceOf(RateLimitError);
+      expect(error).toMatchObject({ status: 429, code: 'quota.limit_exceeded' });
+      expect(backend.api.requests).toHaveLength(6);
+      expect((await client.evals.runs.listResponses(RUN, { limit: 1 })).items).toHaveLength(1);
+    });
+
+    it('headers: retry-after reaches the SDK and is honoured', async () => {
+      backend.api.inject({ status: 429, times: 1, headers: { 'Retry-After': '7' } });
+      const error = await rejection(client.evals.runs.listResponses(RUN));
+      expect(error).toBeInstanceOf(AymaraAPIError);
+      expect((error as AymaraAPIError).headers['retry-after']).toBe('7');
+
+      backend.api.inject({ status: 503, times: 1, headers: { 'retry-after': '1' } });
+      const started = performance.now();
+      await backend.client({ maxRetries: 1 }).evals.runs.listResponses(RUN, { limit: 1 });
+      expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+    });
+
+    it('latencyMs: the answer is late; a client timeout shorter than the latency fires', async () => {
+      backend.api.inject({ latencyMs: 250, times: 1 });
+      const started = performance.now();
+      expect((await client.evals.runs.listResponses(RUN, { limit: 1 })).items).toHaveLength(1);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(240);
+
+      backend.api.inject({ latencyMs: 1_000, times: 1 });
+      expect(await rejection(client.evals.runs.listResponses(RUN, {}, { timeout: 100 }))).toBeInstanceOf(AymaraTimeoutError);
+    });
+
+    it('reset: no answer at all; after its retries the SDK throws AymaraConnectionError', async () => {
+      backend.api.inject({ reset: true });
+      const error = await rejection(backend.client({ maxRetries: 1 }).evals.runs.listResponses(RUN));
+      expect(error).toBeInstanceOf(AymaraConnectionError);
+      expect(error).not.toBeInstanceOf(AymaraTimeoutError);
+      // Both attempts were received and recorded, though none was answered.
+      expect(backend.api.requests).toHaveLength(2);
+    });
+
+    it('match: a fault can target a run or an offset, as an object or a predicate', async () => {
+      backend.api.inject({ status: 500, match: { eval_run_uuid: OTHER_RUN } });
+      backend.api.inject({ status: 500, match: { offset: 300 } });
+      expect(await rejection(client.evals.runs.listResponses(OTHER_RUN))).toBeInstanceOf(InternalServerError);
+      expect((await client.evals.runs.listResponses(RUN, { limit: 1 })).items).toHaveLength(1);
+
+      const seen: string[] = [];
+      const walk = async () => {
+        for await (const response of client.evals.runs.listResponses(RUN, { limit: 100 }, { pageConcurrency: 1 })) seen.push(response.prompt_uuid);
+      };
+      expect(await rejection(walk())).toBeInstanceOf(InternalServerError);
+      expect(seen).toEqual(UUIDS.slice(0, 300));
+
+      backend.api.clearFaults();
+      backend.api.inject({ status: 404, times: 1, match: (request) => request.limit === 42 });
+      expect(await rejection(client.evals.runs.listResponses(RUN, { limit: 42 }))).toBeInstanceOf(NotFoundError);
+      expect((await client.evals.runs.listResponses(RUN, { limit: 41 })).items).toHaveLength(41);
+    });
+
+    it('body: a raw body in place of the page fails validation in the SDK', async () => {
+      backend.api.inject({ body: '{"items": "nope"}', times: 1 });
+      const error = await rejection(client.evals.runs.listResponses(RUN));
+      expect(error).toBeInstanceOf(AymaraResponseValidationError);
+      expect(error).toMatchObject({ status: 200 });
+    });
+
+    it('the latest injected fault wins over an earlier one that also matches', async () => {
+      backend.api.inject({ status: 500 });
+      backend.api.inject({ status: 403, times: 1 });
+      expect(await rejection(client.evals.runs.listResponses(RUN))).toBeInstanceOf(PermissionDeniedError);
+      expect(await rejection(client.evals.runs.listResponses(RUN))).toBeInstanceOf(InternalServerError);
+    });
+  });
+});
+
+describe('startMockServer extras', () => {
+  it('serves under a basePath, reports keep-alive connection numbers, and works with await using', async () => {
+    const data = fixtures();
+    let url: string;
+    {
+      await using server = await startMockServer({ fixtures: data, basePath: '/aymara/' });
+      url = server.url;
+      expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/aymara$/);
+      await using client = new AymaraAI({ apiKey: KEY, baseURL: server.url, logLevel: 'off', maxRetries: 0 });
+      await client.evals.runs.listResponses(RUN, { limit: 1 });
+      await client.evals.runs.listResponses(RUN, { limit: 1 });
+      await client.evals.runs.listResponses(RUN, { limit: 1 });
+      await client.evals.runs.listResponses(RUN, { limit: 1 });
+      // Keep-alive: four requests, fewer connections (undici may open a second one while the first is released).
+      const connections = server.api.requests.map((r) => r.connection ?? 0);
+      expect(connections.every((c) => c >= 1)).toBe(true);
+      expect(new Set(connections).size).toBeLessThan(4);
+      // Outside the base path there is no API.
+      const outside = await fetch(`http://127.0.0.1:${server.port}/v2/eval-runs/${RUN}/responses`, { headers: { 'x-api-key': KEY } });
+      expect(outside.status).toBe(404);
+    }
+    // Closed at the end of the block.
+    expect(await rejection(fetch(url))).toBeInstanceOf(TypeError);
+  });
+
+  it('initial faults apply from the first request; close() cuts a pending latency short', async () => {
+    const server = await startMockServer({ fixtures: fixtures(), faults: [{ status: 503, times: 1 }, { latencyMs: 30_000 }] });
+    const client = new AymaraAI({ apiKey: KEY, baseURL: server.url, logLevel: 'off', maxRetries: 0 });
+    expect(await rejection(client.evals.runs.listResponses(RUN))).toBeInstanceOf(ServiceUnavailableError);
+    const pending = rejection(client.evals.runs.listResponses(RUN));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const started = performance.now();
+    await server.close();
+    expect(await pending).toBeInstanceOf(AymaraConnectionError);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    await client.close();
+  });
+});
+
+describe('fixture and fault validation', () => {
+  const responses = generateResponses(3);
+
+  it('a response without a string prompt_uuid fails at construction, naming it', async () => {
+    const bad: MockFixtures = { apiKey: KEY, runs: { 'run-1': { responses: [responses[0] ?? {}, { ...responses[1], prompt_uuid: 42 }] } } };
+    const message = /fixtures\.runs\["run-1"\]\.responses\[1\]\.prompt_uuid must be a string .*; got 42/;
+    expect(() => validateFixtures(bad)).toThrow(message);
+    expect(() => new MockAymaraAPI(bad)).toThrow(TypeError);
+    await expect(startMockServer({ fixtures: bad })).rejects.toThrow(message);
+    expect(() => mockAymaraHandlers({ fixtures: bad })).toThrow(message);
+  });
+
+  it('other malformed fixtures fail with a message naming the field', () => {
+    expect(() => validateFixtures({ apiKey: '', runs: {} })).toThrow(/fixtures\.apiKey must be a non-empty string/);
+    expect(() => validateFixtures({ apiKey: KEY } as unknown as MockFixtures)).toThrow(/fixtures\.runs must be an object/);
+    expect(() => validateFixtures({ apiKey: KEY, runs: { r: { responses: 'x' } } } as unknown as MockFixtures)).toThrow(/fixtures\.runs\["r"\]\.responses must be an array/);
+    expect(() => validateFixtures({ apiKey: KEY, runs: { r: { responses: [null] } } } as unknown as MockFixtures)).toThrow(/responses\[0\] must be an object/);
+    expect(() => validateFixtures({ apiKey: KEY, runs: { r: { workspace_uuid: 7, responses } } } as unknown as MockFixtures)).toThrow(/workspace_uuid must be a string/);
+    expect(() => validateFixtures({ apiKey: KEY, runs: { r: { responses } } })).not.toThrow();
+  });
+
+  it('a malformed fault fails where it is injected', () => {
+    const api = new MockAymaraAPI({ apiKey: KEY, runs: {} });
+    expect(() => api.inject({ status: 200 })).toThrow(/status must be an error status from 300 to 599/);
+    expect(() => api.inject({ times: -1 })).toThrow(/times must be an integer >= 0/);
+    expect(() => api.inject({ latencyMs: Number.NaN })).toThrow(/latencyMs/);
+    expect(() => new MockAymaraAPI({ apiKey: KEY, runs: {} }, { faults: [{ status: 99 }] })).toThrow(/faults\[0\]\.status/);
+  });
+});
