@@ -97,7 +97,10 @@ export function undiciTransport(options: { dispatcher?: Dispatcher | undefined; 
   const createPool = async (): Promise<Dispatcher | undefined> => {
     const undici = await loadUndici();
     if (!undici) return undefined;
-    own = proxyConfigured() ? new undici.EnvHttpProxyAgent({ connections: options.maxConnections }) : new undici.Agent({ connections: options.maxConnections });
+    const pool = proxyConfigured() ? new undici.EnvHttpProxyAgent({ connections: options.maxConnections }) : new undici.Agent({ connections: options.maxConnections });
+    // Bun answers `import('undici')` with a built-in stand-in whose Agent cannot send: Node's http module serves then.
+    if (typeof pool.request !== 'function') return undefined;
+    own = pool;
     return own;
   };
 

@@ -1,0 +1,97 @@
+// A TypeScript consumer of the packed package. run.mjs copies it into a fresh folder outside the repo as
+// main.ts (ESM) and main.cts (CommonJS), type-checks it with `moduleResolution` node16 and bundler against the
+// published .d.ts/.d.cts files (skipLibCheck off), and runs the emitted JavaScript on Node 22, 24 and 26.
+// Inside the repo, `npm run typecheck` checks it against src/ through the tsconfig paths.
+import assert from 'node:assert/strict';
+import AymaraAIDefault, {
+  AymaraAI,
+  AymaraAPIError,
+  AymaraError,
+  AymaraInputError,
+  EvalScoredResponseSchema,
+  NotFoundError,
+  OffsetPage,
+  VERSION,
+  summarizeResponses,
+  type ClientOptions,
+  type ErrorCode,
+  type EvalScoredResponse,
+  type EvalScoredResponsesPage,
+  type FileReference,
+  type ListResponsesParams,
+  type Middleware,
+  type RequestOptions,
+  type ResponsesSummary,
+} from 'aymara-ai';
+import { generateResponses, startMockServer, type MockFixtures, type MockServer } from 'aymara-ai/testing';
+
+const RUN = '3f1c9a52-consumer-ts';
+const WORKSPACE = 'b6a1e7d0-consumer-ws';
+const TOTAL = 250;
+
+function describeContent(response: EvalScoredResponse): string {
+  const content = response.content;
+  if (typeof content === 'string') return content;
+  if (content === null || content === undefined) return '(no content)';
+  const file: FileReference = content;
+  return file.remote_file_path ?? file.file_uuid ?? '(file)';
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof NotFoundError) {
+    const code: ErrorCode | undefined = error.code;
+    return `not found: ${error.status} ${code ?? '-'}`;
+  }
+  if (error instanceof AymaraAPIError) return `API error ${error.status}`;
+  if (error instanceof AymaraError) return error.name;
+  return String(error);
+}
+
+async function main(): Promise<void> {
+  const fixtures: MockFixtures = { apiKey: 'consumer-key', runs: { [RUN]: { workspace_uuid: WORKSPACE, responses: generateResponses(TOTAL) } } };
+  const server: MockServer = await startMockServer({ fixtures });
+  try {
+    assert.equal(AymaraAIDefault, AymaraAI);
+    const traced: string[] = [];
+    const trace: Middleware = async (request, next) => {
+      traced.push(request.url);
+      return next({ ...request, headers: { ...request.headers, 'x-consumer': 'ts' } });
+    };
+    const options: ClientOptions = { apiKey: 'consumer-key', baseURL: server.url, maxRetries: 0, middleware: [trace] };
+    const client = new AymaraAI(options);
+    const params: ListResponsesParams = { limit: 100, workspace_uuid: WORKSPACE };
+    const requestOptions: RequestOptions = { timeout: 10_000, signal: AbortSignal.timeout(30_000), headers: { 'x-trace-id': 'consumer' } };
+
+    const page: OffsetPage<EvalScoredResponse> = await client.evals.runs.listResponses(RUN, params, requestOptions);
+    const asPage: EvalScoredResponsesPage = { items: page.items, count: page.count };
+    assert.equal(asPage.items.length, 100);
+    assert.equal(asPage.count, TOTAL);
+    const first: EvalScoredResponse | undefined = page.items[0];
+    assert.ok(first);
+    assert.ok(describeContent(first).length > 0);
+    assert.equal(EvalScoredResponseSchema.parse(first).prompt_uuid, first.prompt_uuid);
+
+    let iterated = 0;
+    for await (const response of client.evals.runs.listResponses(RUN, params)) {
+      const passed: boolean | null | undefined = response.is_passed;
+      if (passed !== undefined) iterated++;
+    }
+    assert.equal(iterated, TOTAL);
+
+    const summary: ResponsesSummary = await summarizeResponses(client.evals.runs.listResponses(RUN, params));
+    assert.equal(summary.total, TOTAL);
+
+    assert.equal(describeError(await client.evals.runs.listResponses('no-such-run').then(() => undefined, (error: unknown) => error)), 'not found: 404 resource.not_found');
+    assert.throws(() => new AymaraAI({ apiKey: '' }), AymaraInputError);
+    assert.ok(traced.length >= 1 + 3 + 3 + 1);
+    await client.close();
+    console.log(JSON.stringify({ consumer: 'ts', runtime: `node ${process.versions.node}`, version: VERSION, firstPage: page.items.length, count: page.count, iterated, undiciRequests: server.api.requests.filter((request) => !('sec-fetch-mode' in request.headers)).length, requests: server.api.requests.length }));
+  } finally {
+    await server.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
