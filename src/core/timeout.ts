@@ -9,8 +9,7 @@ export function abortError(signal: AbortSignal): AymaraAbortError {
 /**
  * One deadline per attempt over connect, headers and body (the transport reads the whole body before it
  * returns). The caller's signal and the deadline are joined into one; whichever fires decides the error.
- * The attempt is raced against that signal too, so a `fetch` that ignores its signal (or hands back a body
- * that never ends) cannot outlive the deadline or the caller's abort.
+ * (A custom `fetch` that ignores its signal is raced against it in the fetch transport.)
  */
 export const timeoutMiddleware: Middleware = async (request, next) => {
   const outer = request.signal;
@@ -19,11 +18,8 @@ export const timeoutMiddleware: Middleware = async (request, next) => {
   const timer = setTimeout(() => controller.abort(new AymaraTimeoutError(`Request timed out after ${request.timeout} ms`)), request.timeout);
   const onAbort = () => controller.abort(abortError(outer as AbortSignal));
   outer?.addEventListener('abort', onAbort, { once: true });
-  const stopped = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-  });
   try {
-    return await Promise.race([next({ ...request, signal: controller.signal }), stopped]);
+    return await next({ ...request, signal: controller.signal });
   } catch (error) {
     throw controller.signal.aborted ? controller.signal.reason : error;
   } finally {

@@ -63,6 +63,29 @@ export function connectionError(request: AymaraRequest, cause: unknown): unknown
   return new AymaraConnectionError(`Connection error: ${detail} (${request.method} ${new URL(request.url).origin})`, { cause: keptCause });
 }
 
+/**
+ * `work`, or the signal's reason as soon as it fires: a `fetch` that ignores its signal (or a body that never
+ * ends) cannot outlive the deadline or the caller's abort.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** Sends requests with a fetch-compatible function: a user's `fetch`, or the edge build's global `fetch`. */
 export function fetchTransport(fetchFn: FetchLike): Transport {
   return async (request) => {
@@ -70,8 +93,8 @@ export function fetchTransport(fetchFn: FetchLike): Transport {
     let body: string;
     try {
       // Redirects are the client's decision (the key may only follow same-origin ones), so fetch must not follow them.
-      response = await fetchFn(request.url, { method: request.method, headers: request.headers, signal: request.signal ?? null, redirect: 'manual' });
-      body = await response.text();
+      response = await untilAborted(fetchFn(request.url, { method: request.method, headers: request.headers, signal: request.signal ?? null, redirect: 'manual' }), request.signal);
+      body = await untilAborted(response.text(), request.signal);
     } catch (error) {
       throw connectionError(request, error);
     }
