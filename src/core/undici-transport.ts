@@ -81,7 +81,8 @@ async function once(request: AymaraRequest): Promise<AymaraResponse> {
 
 /**
  * The default transport on Node: undici over a keep-alive pool of `maxConnections` per origin, or
- * `EnvHttpProxyAgent` when proxy variables are set (HTTPS_PROXY, HTTP_PROXY, NO_PROXY).
+ * `EnvHttpProxyAgent` when proxy variables are set when the client is created (HTTPS_PROXY, HTTP_PROXY;
+ * NO_PROXY is read by undici on every request).
  *
  * undici is paid for only when it is needed. A `dispatcher` you pass is used at once. Otherwise the first
  * request of a client goes over Node's own http module (nothing to load: what a serverless cold start wants)
@@ -90,6 +91,8 @@ async function once(request: AymaraRequest): Promise<AymaraResponse> {
  */
 export function undiciTransport(options: { dispatcher?: Dispatcher | undefined; maxConnections: number }): ClosableTransport {
   const { dispatcher } = options;
+  // Read once, when the client is created, like the rest of its configuration.
+  const viaProxy = proxyConfigured();
   let own: Dispatcher | undefined;
   let loading: Promise<Dispatcher | undefined> | undefined;
   let sent = 0;
@@ -97,7 +100,7 @@ export function undiciTransport(options: { dispatcher?: Dispatcher | undefined; 
   const createPool = async (): Promise<Dispatcher | undefined> => {
     const undici = await loadUndici();
     if (!undici) return undefined;
-    const pool = proxyConfigured() ? new undici.EnvHttpProxyAgent({ connections: options.maxConnections }) : new undici.Agent({ connections: options.maxConnections });
+    const pool = viaProxy ? new undici.EnvHttpProxyAgent({ connections: options.maxConnections }) : new undici.Agent({ connections: options.maxConnections });
     // Bun answers `import('undici')` with a built-in stand-in whose Agent cannot send: Node's http module serves then.
     if (typeof pool.request !== 'function') return undefined;
     own = pool;
@@ -108,7 +111,7 @@ export function undiciTransport(options: { dispatcher?: Dispatcher | undefined; 
     if (dispatcher) return dispatch(dispatcher, request);
     if (own) return dispatch(own, request);
     // The first request of a client skips undici, unless a proxy needs it.
-    if (sent++ === 0 && !proxyConfigured()) return once(request);
+    if (sent++ === 0 && !viaProxy) return once(request);
     const pool = await (loading ??= createPool());
     return pool ? dispatch(pool, request) : once(request);
   };

@@ -101,7 +101,7 @@ describe('HTTP_PROXY / http_proxy', () => {
     expectDirect(await send(client()));
   });
 
-  it('a client keeps the choice it made at its first request; a new client reads the variables again', async () => {
+  it('a client keeps the proxy choice it made when it was created; a new client reads the variables again', async () => {
     const early = client();
     expectDirect(await send(early));
     process.env.HTTP_PROXY = proxy.url;
