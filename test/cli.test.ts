@@ -664,6 +664,26 @@ describe('a reader that closes early (`| head -1`)', () => {
   });
 });
 
+describe('a reader that closes early, with a gate to decide', () => {
+  it('still fetches everything and exits by the gate, not 0', async () => {
+    const child = spawn(process.execPath, [CLI, 'responses', RUN_BIG, '--format', 'ndjson', '--fail-under', '1'], {
+      cwd: ROOT,
+      env: childEnv(server.url),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const closed = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+    child.stdout.once('data', () => child.stdout.destroy());
+    const [code] = await closed;
+    printed.push(stderr);
+    // The fixtures have failures, so a 100% gate fails: the closed pipe must not turn that into a success.
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^fail: pass rate /m);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
 // --- 5 (end). the key never printed ----------------------------------------------------------------------------
 
 describe('the key in the output', () => {

@@ -68,6 +68,10 @@ Examples:
 /** `0.9`, `90%` -> 0.9. */
 export function parseRate(value: string): number {
   const text = value.trim();
+  // Plain decimals only: `0x1`, `1e-1` and the like are typos more often than intent.
+  if (!/^(\d+(\.\d*)?|\.\d+)%?$/.test(text)) {
+    throw new UsageError(`--fail-under must be a fraction from 0 to 1 (0.9) or a percentage (90%); got ${JSON.stringify(value)}`);
+  }
   const percent = text.endsWith('%');
   const number = Number(percent ? text.slice(0, -1) : text);
   const rate = percent ? number / 100 : number;

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 /** The `aymara-ai` bin: runs the CLI on the process's arguments (the logic is in main.ts, testable in-process). */
-import { EXIT, main } from './main.js';
+import { closeOutput, EXIT, main } from './main.js';
 
 // A closed pipe (`aymara-ai responses ... | head`) is the reader's choice, not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(EXIT.ok);
-  throw error;
+  if (error.code !== 'EPIPE') throw error;
+  if (closeOutput()) process.exit(EXIT.ok);
 });
 
 process.exitCode = await main(process.argv.slice(2));

@@ -5,7 +5,6 @@
 import { Console } from 'node:console';
 import { once } from 'node:events';
 import {
-  AymaraAbortError,
   AymaraAI,
   AymaraAPIError,
   AymaraConnectionError,
@@ -24,8 +23,36 @@ export const EXIT = { ok: 0, gate: 1, usage: 2, api: 3, network: 4, internal: 70
 const RATE_EPSILON = 1e-12;
 
 /** Writes to stdout, waiting when the pipe is full so a large run streams in flat memory. */
+let outputClosed = false;
+let gatePending = false;
+
+/**
+ * The reader closed stdout (`aymara-ai responses ... | head`): that is their choice, not an error. Returns
+ * whether to stop now; with a `--fail-under` gate still to decide, the run goes on without output.
+ */
+export function closeOutput(): boolean {
+  outputClosed = true;
+  return !gatePending;
+}
+
 async function out(text: string): Promise<void> {
-  if (!process.stdout.write(text)) await once(process.stdout, 'drain');
+  if (outputClosed) return;
+  if (process.stdout.write(text)) return;
+  try {
+    await once(process.stdout, 'drain');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
+    outputClosed = true;
+  }
+}
+
+/** A rate as a percentage, with enough digits to tell it from `other` when one decimal would not. */
+function ratePair(rate: number, other: number): [string, string] {
+  for (let digits = 1; digits < 6; digits++) {
+    const [a, b] = [(rate * 100).toFixed(digits), (other * 100).toFixed(digits)];
+    if (a !== b) return [`${a}%`, `${b}%`];
+  }
+  return [formatRate(rate), formatRate(other)];
 }
 
 function note(args: CliArgs, text: string): void {
@@ -33,6 +60,7 @@ function note(args: CliArgs, text: string): void {
 }
 
 async function run(args: CliArgs): Promise<number> {
+  gatePending = args.failUnder !== undefined;
   if (!process.env.AYMARA_AI_API_KEY) throw new UsageError('AYMARA_AI_API_KEY is not set: export your Aymara API key in that variable');
   // The SDK logs with `console`, whose info and debug go to stdout; the CLI's stdout is for data only.
   const client = new AymaraAI({ baseURL: args.baseURL, logger: new Console({ stdout: process.stderr, stderr: process.stderr }) });
@@ -80,7 +108,8 @@ async function run(args: CliArgs): Promise<number> {
       return EXIT.gate;
     }
     if (result.passRate < args.failUnder - RATE_EPSILON) {
-      process.stderr.write(`fail: pass rate ${formatRate(result.passRate)} is under ${formatRate(args.failUnder)} (${result.passed} passed, ${result.failed} failed)\n`);
+      const [rate, threshold] = ratePair(result.passRate, args.failUnder);
+      process.stderr.write(`fail: pass rate ${rate} is under ${threshold} (${result.passed} passed, ${result.failed} failed)\n`);
       return EXIT.gate;
     }
     note(args, `ok: pass rate ${formatRate(result.passRate)} is at or above ${formatRate(args.failUnder)}`);
@@ -104,10 +133,6 @@ function report(error: unknown): number {
   if (error instanceof AymaraConnectionError) {
     process.stderr.write(`error: network: ${error.message}\n`);
     return EXIT.network;
-  }
-  if (error instanceof AymaraAbortError) {
-    process.stderr.write('error: aborted\n');
-    return 130;
   }
   process.stderr.write(`error: unexpected (please report this): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return EXIT.internal;

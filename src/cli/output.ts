@@ -25,7 +25,8 @@ export const CSV_COLUMNS = [
 export function contentText(content: EvalScoredResponse['content']): string {
   if (content === null || content === undefined) return '';
   if (typeof content === 'string') return content;
-  return content.remote_file_path ?? content.file_uuid ?? '';
+  // An empty path is no path: fall back to the file's id.
+  return content.remote_file_path || content.file_uuid || '';
 }
 
 function csvCell(value: unknown): string {
