@@ -96,6 +96,8 @@ describe('request options', () => {
     ['maxRetries 1.5', { maxRetries: 1.5 }, /maxRetries/],
     ['pageConcurrency 0', { pageConcurrency: 0 }, /pageConcurrency/],
     ['pageConcurrency 1.5', { pageConcurrency: 1.5 }, /pageConcurrency/],
+    ['a header name that is not a token', { headers: { 'x bad': 'v' } }, /x bad/],
+    ['a header value with NUL', { headers: { 'x-trace': 'v\u0000' } }, /x-trace/],
   ])('%s is refused before sending', async (_label, options, names) => {
     await expectInputError(() => client.evals.runs.listResponses('run', undefined, options as RequestOptions), names);
   });
@@ -188,6 +190,25 @@ describe('client options at construction', () => {
     ['CRLF', 'sk-secretpart\r\nX-Injected: 1'],
   ])('refuses a key with %s, without echoing the key', (_label, apiKey) => {
     const error = expectRefused({ apiKey }, /key/i);
+    expect(error.message).not.toContain('secretpart');
+  });
+
+  it.each([
+    ['NUL', 'sk-secretpart\u0000X'],
+    ['DEL', 'sk-secretpart\u007fX'],
+    ['a non-Latin-1 character', 'sk-secretpart-ключ'],
+  ])('refuses a key with %s (HTTP cannot carry it), without echoing the key', (_label, apiKey) => {
+    const error = expectRefused({ apiKey }, /key/i);
+    expect(error.message).not.toContain('secretpart');
+  });
+
+  it.each([
+    ['a name that is not a token', { 'x bad': 'v' }, /x bad/],
+    ['a name with a colon', { 'x-a:b': 'v' }, /x-a:b/],
+    ['a value with NUL', { 'x-trace': 'secretpart\u0000' }, /x-trace/],
+    ['a value with a non-Latin-1 character', { 'x-trace': 'secretpart-ключ' }, /x-trace/],
+  ])('refuses defaultHeaders with %s, without echoing the value', (_label, defaultHeaders, names) => {
+    const error = expectRefused({ apiKey: 'k', defaultHeaders }, names);
     expect(error.message).not.toContain('secretpart');
   });
 

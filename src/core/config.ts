@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { AymaraInputError } from './errors.js';
+import { isHeaderName, isHeaderValue } from './headers.js';
 import { parseLogLevel, type Logger, type LogLevel } from './log.js';
 import type { Middleware } from './pipeline.js';
 import type { FetchLike } from './transport.js';
@@ -88,6 +89,9 @@ export function checkHeaders(name: string, headers: Record<string, string> | und
   for (const [key, value] of Object.entries(headers)) {
     check(typeof value === 'string', `\`${name}\`: header ${JSON.stringify(key)} must be a string`);
     check(!/[\r\n]/.test(key) && !/[\r\n]/.test(value), `\`${name}\`: header ${JSON.stringify(key)} must not contain CR or LF`);
+    check(isHeaderName(key), `\`${name}\`: ${JSON.stringify(key)} is not a valid header name`);
+    // The value is not quoted: it may be a credential.
+    check(isHeaderValue(value), `\`${name}\`: header ${JSON.stringify(key)} has characters HTTP does not allow in a header value`);
   }
 }
 
@@ -126,6 +130,7 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   const apiKey = options.apiKey !== undefined ? options.apiKey : env('AYMARA_AI_API_KEY');
   check(typeof apiKey === 'string' && apiKey.length > 0, 'Missing API key: pass `apiKey` or set AYMARA_AI_API_KEY');
   check(!/[\r\n]/.test(apiKey as string), 'The API key must not contain CR or LF');
+  check(isHeaderValue(apiKey), 'The API key has characters HTTP does not allow in a header value');
 
   const { baseURL, origin } = resolveBaseURL(options.baseURL ?? env('AYMARA_AI_BASE_URL') ?? DEFAULT_BASE_URL, options.allowInsecureHTTP === true);
 

@@ -1,4 +1,5 @@
 import { AymaraConnectionError, AymaraInputError } from './errors.js';
+import { isHeaderName, isHeaderValue } from './headers.js';
 import type { AymaraRequest, AymaraResponse, Transport } from './pipeline.js';
 
 /** What the `fetch` option accepts: the global `fetch`, or anything shaped like it. */
@@ -9,15 +10,12 @@ export interface ClosableTransport extends Transport {
   close(): Promise<void>;
 }
 
-/** RFC 9110: a header name is a token; a field value is HTAB, SP, VCHAR and obs-text. */
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 /** Request headers whose values are credentials: never quoted in an error. */
 const SECRET_HEADERS = ['x-api-key', 'authorization', 'proxy-authorization', 'cookie'];
 
 /** The name of the first header HTTP cannot carry. Checked only on the error path, so it costs the hot path nothing. */
 function invalidHeader(headers: Readonly<Record<string, string>>): string | undefined {
-  for (const [name, value] of Object.entries(headers)) if (!HEADER_NAME.test(name) || typeof value !== 'string' || !HEADER_VALUE.test(value)) return name;
+  for (const [name, value] of Object.entries(headers)) if (!isHeaderName(name) || !isHeaderValue(value)) return name;
   return undefined;
 }
 

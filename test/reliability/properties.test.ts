@@ -529,34 +529,56 @@ describe('input that cannot be percent-encoded (known defect: URIError, not Ayma
 });
 
 describe('keys and headers HTTP cannot carry', () => {
-  // A key with a NUL or a non-Latin-1 character passes the constructor's CR/LF check. The transport then refuses
-  // to send it; that must be an AymaraInputError (not a retried connection error) and must not quote the key.
-  for (const [label, key] of [
+  const BAD = [
     ['NUL', 'sk-\u0000-5e3f9a17c0d24b68'],
     ['DEL', 'sk-\u007f-5e3f9a17c0d24b68'],
     ['non-Latin-1', 'sk-ключ-5e3f9a17c0d24b68'],
-  ] as const) {
+  ] as const;
+
+  // The constructor refuses a key HTTP cannot carry, and does not quote it.
+  for (const [label, key] of BAD) {
+    it(`a key with ${label}: AymaraInputError at construction, key not quoted, nothing sent`, () => {
+      const before = server.requests.length;
+      let error: unknown;
+      try {
+        new AymaraAI({ apiKey: key, baseURL: server.url, logLevel: 'off' });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(AymaraInputError);
+      expect(leaksKey(error, key)).toBe(false);
+      expect(leaksKey(error, key.slice(6))).toBe(false);
+      expect(server.requests.length).toBe(before);
+    });
+  }
+
+  // A header a middleware adds after the constructor's checks: the transport refuses to send it. That must be an
+  // AymaraInputError (not a retried connection error) that does not quote the value.
+  for (const [label, value] of BAD) {
     for (const transport of ['undici', 'fetch'] as const) {
-      it(`a key with ${label} (${transport} transport): AymaraInputError, nothing sent, no retry, key not quoted`, async (ctx) => {
+      it(`a middleware header with ${label} (${transport} transport): AymaraInputError, nothing sent, no retry, value not quoted`, async (ctx) => {
         const counter = attemptCounter();
         const client = new AymaraAI({
-          apiKey: key,
+          apiKey: 'sk-valid-key-0123456789',
           baseURL: server.url,
           logLevel: 'off',
           maxRetries: 2,
-          middleware: [counter.middleware],
+          middleware: [counter.middleware, (request, next) => next({ ...request, headers: { ...request.headers, authorization: value } })],
           fetch: transport === 'fetch' ? globalThis.fetch : undefined,
         });
         ctx.onTestFinished(() => client.close());
         const before = server.requests.length;
-        const result = await outcome(client.evals.runs.listResponses('run-1'));
-        expect(result.ok).toBe(false);
-        const error = result.ok ? undefined : result.error;
-        expect(leaksKey(error, key)).toBe(false);
-        expect(leaksKey(error, key.slice(6))).toBe(false);
-        expect(error).toBeInstanceOf(AymaraInputError);
-        expect(error).not.toBeInstanceOf(AymaraConnectionError);
-        expect(counter.attempts).toBe(1);
+        // Twice: the first request of a client and the pooled ones take different paths in the default transport.
+        for (let i = 0; i < 2; i++) {
+          const result = await outcome(client.evals.runs.listResponses('run-1'));
+          expect(result.ok).toBe(false);
+          const error = result.ok ? undefined : result.error;
+          expect(leaksKey(error, value)).toBe(false);
+          expect(leaksKey(error, value.slice(6))).toBe(false);
+          expect(error).toBeInstanceOf(AymaraInputError);
+          expect(error).not.toBeInstanceOf(AymaraConnectionError);
+        }
+        expect(counter.attempts).toBe(2);
         expect(server.requests.length).toBe(before);
       });
     }

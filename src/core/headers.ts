@@ -1,0 +1,6 @@
+/** RFC 9110: a header name is a token; a field value is HTAB, SP, VCHAR and obs-text. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+export const isHeaderName = (name: string): boolean => HEADER_NAME.test(name);
+export const isHeaderValue = (value: unknown): boolean => typeof value === 'string' && HEADER_VALUE.test(value);
