@@ -4,3 +4,6 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 export const isHeaderName = (name: string): boolean => HEADER_NAME.test(name);
 export const isHeaderValue = (value: unknown): boolean => typeof value === 'string' && HEADER_VALUE.test(value);
+
+/** Headers whose values are credentials: redacted in logs, never quoted in an error. Lower-case names. */
+export const SECRET_HEADERS: ReadonlySet<string> = new Set(['x-api-key', 'authorization', 'proxy-authorization', 'cookie', 'set-cookie']);

@@ -1,4 +1,5 @@
 import { AymaraInputError } from './errors.js';
+import { SECRET_HEADERS } from './headers.js';
 import type { Middleware } from './pipeline.js';
 
 export const LOG_LEVELS = ['off', 'error', 'warn', 'info', 'debug'] as const;
@@ -40,7 +41,6 @@ export function makeLog(level: LogLevel, sink: Logger): Log {
   };
 }
 
-const SECRET_HEADERS = new Set(['x-api-key', 'authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
 
 /** A copy of the headers with credentials replaced, for logs. */
 export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {

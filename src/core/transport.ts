@@ -1,5 +1,5 @@
 import { AymaraConnectionError, AymaraInputError } from './errors.js';
-import { isHeaderName, isHeaderValue } from './headers.js';
+import { isHeaderName, isHeaderValue, SECRET_HEADERS } from './headers.js';
 import type { AymaraRequest, AymaraResponse, Transport } from './pipeline.js';
 
 /** What the `fetch` option accepts: the global `fetch`, or anything shaped like it. */
@@ -10,8 +10,6 @@ export interface ClosableTransport extends Transport {
   close(): Promise<void>;
 }
 
-/** Request headers whose values are credentials: never quoted in an error. */
-const SECRET_HEADERS = ['x-api-key', 'authorization', 'proxy-authorization', 'cookie'];
 
 /** The name of the first header HTTP cannot carry. Checked only on the error path, so it costs the hot path nothing. */
 function invalidHeader(headers: Readonly<Record<string, string>>): string | undefined {
@@ -37,7 +35,7 @@ export function connectionError(request: AymaraRequest, cause: unknown): unknown
   if (request.signal?.aborted) return request.signal.reason;
   const bad = invalidHeader(request.headers);
   if (bad !== undefined) {
-    const name = SECRET_HEADERS.includes(bad) ? bad : JSON.stringify(bad.length > 40 ? `${bad.slice(0, 40)}...` : bad);
+    const name = SECRET_HEADERS.has(bad) ? bad : JSON.stringify(bad.length > 40 ? `${bad.slice(0, 40)}...` : bad);
     return new AymaraInputError(`Header ${name} has characters HTTP does not allow in a header name or value; nothing was sent`);
   }
   let code: unknown;
