@@ -1,22 +1,28 @@
-import type { z } from 'zod';
-import type { APIClient, OffsetListSpec } from './core/api-client.js';
+import { APIPromise, requestIdOf } from './core/api-promise.js';
+import type { APIClient, EndpointSpec } from './core/api-client.js';
 import { authMiddleware } from './core/auth.js';
-import { checkRequestOptions, resolveConfig, type ClientOptions, type RequestOptions } from './core/config.js';
-import { makeAPIError, makeRedirectError } from './core/errors.js';
-import { loggingMiddleware, makeLog } from './core/log.js';
-import { iterateOffsetPages, OffsetPage, PagePromise, type PageRequest, type WithResponse } from './core/pagination.js';
+import { checkRequestOptions, resolveConfig, type ClientOptions, type RequestOptions, type ResolvedConfig } from './core/config.js';
+import { AymaraAbortError, AymaraError, makeAPIError, makeRedirectError } from './core/errors.js';
+import { loggingMiddleware, makeLog, type Log } from './core/log.js';
+import { OffsetPage, PagePromise, type ListContext, type OffsetPageBody, type PageRequest } from './core/pagination.js';
 import { compose, guardUserMiddleware, type AymaraResponse, type Next } from './core/pipeline.js';
-import { retryMiddleware } from './core/retry.js';
+import { sendWithRetries, type RetryHooks } from './core/retry.js';
+import { runtimeName } from './core/runtime.js';
 import { timeoutMiddleware } from './core/timeout.js';
-import { fetchTransport, type ClosableTransport } from './core/transport.js';
-import { defaultTransport } from './core/default-transport.js';
+import { createTransport, OwnConnections } from './core/transport.js';
 import { checkParams, checkPathParam, parseBody } from './core/validate.js';
 import { Evals } from './resources/evals/index.js';
 import { VERSION } from './version.js';
 
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
-const USER_AGENT = `aymara-ai-typescript/${VERSION}`;
+
+/** What a client made by `withOptions()` takes from its parent. Keyed by a symbol nobody outside this module has. */
+const PARENT = Symbol('aymara-ai.parent');
+interface Parent {
+  connections: OwnConnections;
+  closed: AbortSignal;
+}
 
 function lowerCaseKeys(headers: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -24,17 +30,26 @@ function lowerCaseKeys(headers: Record<string, string> | undefined): Record<stri
   return out;
 }
 
-interface Call<T> {
+function queryString(params: Record<string, unknown>): string {
+  let query = '';
+  for (const [name, value] of Object.entries(params)) {
+    if (value === undefined) continue;
+    query += `${query ? '&' : '?'}${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`;
+  }
+  return query;
+}
+
+/** One call as the client sends it: everything the resource described, checked and resolved. */
+interface Call {
+  method: EndpointSpec['method'];
   path: string;
-  query: string;
-  parse: (response: AymaraResponse, requestId: string | undefined) => T;
+  query: Record<string, unknown>;
+  body: string | undefined;
   options: RequestOptions | undefined;
-  signal?: AbortSignal | undefined;
-  onRetry?: ((status: number | undefined) => void) | undefined;
 }
 
 /**
- * The Aymara AI API client. Create one and reuse it: it holds a keep-alive connection pool.
+ * The Aymara AI API client. Create one and reuse it.
  *
  * @example
  * ```ts
@@ -56,30 +71,55 @@ export class AymaraAI implements APIClient, AsyncDisposable {
   /** Pages in flight during auto-pagination. */
   readonly pageConcurrency: number;
 
-  readonly #origin: string;
+  readonly #options: ClientOptions;
+  readonly #config: ResolvedConfig;
   readonly #headers: Record<string, string>;
-  readonly #send: Next;
-  readonly #transport: ClosableTransport | undefined;
+  readonly #log: Log;
+  /** One attempt through the pipeline below the retry stage: logging, user middleware, auth, timeout, transport. */
+  readonly #attempt: Next;
+  readonly #connections: OwnConnections;
+  readonly #ownsConnections: boolean;
+  /** Aborted by `close()`, or by the parent's: every call's signal includes it. */
+  readonly #closing = new AbortController();
 
   /** @throws AymaraInputError when an option is invalid or no API key is found. */
   constructor(options: ClientOptions = {}) {
     const config = resolveConfig(options);
+    this.#options = options;
+    this.#config = config;
     this.baseURL = config.baseURL;
     this.timeout = config.timeout;
     this.maxRetries = config.maxRetries;
     this.pageConcurrency = config.pageConcurrency;
-    this.#origin = config.origin;
-    this.#headers = { accept: 'application/json', 'user-agent': USER_AGENT, ...lowerCaseKeys(options.defaultHeaders) };
+    this.#headers = {
+      accept: 'application/json',
+      'user-agent': `aymara-ai-typescript/${VERSION} ${runtimeName()}`,
+      ...lowerCaseKeys(options.defaultHeaders),
+    };
+    this.#log = makeLog(config.logLevel, options.logger ?? console);
 
-    this.#transport = options.fetch ? undefined : defaultTransport({ dispatcher: options.dispatcher, maxConnections: config.maxConnections });
-    const transport = options.fetch ? fetchTransport(options.fetch) : (this.#transport as ClosableTransport);
-    const log = makeLog(config.logLevel, options.logger ?? console);
-    // SPEC 5, outside in: retry, logging, user middleware, auth, timeout, transport.
-    this.#send = compose(
+    const parent = (options as { [PARENT]?: Parent })[PARENT];
+    this.#connections = parent?.connections ?? new OwnConnections();
+    this.#ownsConnections = parent === undefined;
+    if (parent) {
+      const onParentClosed = () => this.#closing.abort(parent.closed.reason);
+      if (parent.closed.aborted) onParentClosed();
+      else parent.closed.addEventListener('abort', onParentClosed, { once: true });
+    }
+
+    const transport = createTransport({
+      fetch: options.fetch,
+      dispatcher: options.dispatcher,
+      viaProxy: config.viaProxy,
+      maxResponseSize: config.maxResponseSize,
+      log: this.#log,
+      connections: this.#connections,
+    });
+    // Outside in: (retry, in #send), logging, user middleware, auth, timeout, transport.
+    this.#attempt = compose(
       [
-        retryMiddleware(log),
         // Below `info` the logging stage has nothing to say: leave it out of the hot path.
-        ...(log.enabled('info') ? [loggingMiddleware(log)] : []),
+        ...(this.#log.enabled('info') ? [loggingMiddleware(this.#log)] : []),
         ...(options.middleware ?? []).map(guardUserMiddleware),
         authMiddleware(config.apiKey, config.origin),
         timeoutMiddleware,
@@ -89,9 +129,24 @@ export class AymaraAI implements APIClient, AsyncDisposable {
     this.evals = new Evals(this);
   }
 
-  /** Closes the keep-alive connections of the default transport. A `dispatcher` or `fetch` you passed is yours to close. */
+  /**
+   * A client with some options changed (another tenant's headers, a shorter timeout...), sharing this client's
+   * connections. Closing this client closes it too.
+   */
+  withOptions(options: ClientOptions): AymaraAI {
+    const parent: Parent = { connections: this.#connections, closed: this.#closing.signal };
+    return new AymaraAI({ ...this.#options, ...options, [PARENT]: parent } as ClientOptions);
+  }
+
+  /**
+   * Ends the client: calls in flight reject at once with `AymaraAbortError` (a retry's wait included), nothing more is
+   * sent, and later calls reject with `AymaraError`. Closes the connections the client opened (a proxy agent; the
+   * runtime's global fetch pool is shared and closes idle connections itself). A `dispatcher` or `fetch` you passed is
+   * yours to close. Clients made by `withOptions()` are closed with their parent.
+   */
   async close(): Promise<void> {
-    await this.#transport?.close();
+    if (!this.#closing.signal.aborted) this.#closing.abort(new AymaraAbortError('Request aborted: the client was closed'));
+    if (this.#ownsConnections) await this.#connections.close();
   }
 
   /** `await using client = new AymaraAI()` closes the client at the end of the scope. */
@@ -100,89 +155,109 @@ export class AymaraAI implements APIClient, AsyncDisposable {
   }
 
   /** @internal */
-  _listOffsetPage<Params extends z.ZodType, PageSchema extends z.ZodType<{ items: unknown[]; count: number }>>(
-    spec: OffsetListSpec<Params, PageSchema>,
-    options: RequestOptions | undefined,
-  ): PagePromise<z.output<PageSchema>['items'][number]> {
-    type Item = z.output<PageSchema>['items'][number];
-    let path: string;
-    let params: Record<string, unknown>;
+  _request<T>(spec: EndpointSpec, options: RequestOptions | undefined): APIPromise<T> {
+    let call: Call;
     try {
-      path = spec.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(checkPathParam(name, spec.pathParams[name])));
-      params = checkParams(spec.paramsSchema, spec.params) as Record<string, unknown>;
-      checkRequestOptions(options);
+      call = this.#prepare(spec, options);
     } catch (error) {
-      const fail = () => Promise.reject(error);
-      return new PagePromise<Item>(fail, async function* () {
-        yield* [];
+      return new APIPromise<T>(Promise.reject(error), () => undefined as T);
+    }
+    return new APIPromise<T>(this.#send(call), (response) => this.#parse<T>(spec, response));
+  }
+
+  /** @internal */
+  _requestPage<Item, Body extends OffsetPageBody<Item>>(spec: EndpointSpec, options: RequestOptions | undefined): PagePromise<Item, Body> {
+    let call: Call;
+    try {
+      call = this.#prepare(spec, options);
+    } catch (error) {
+      return new PagePromise<Item, Body>(Promise.reject(error), () => {
         throw error;
       });
     }
-
+    const params = call.query;
     const firstOffset = (params.offset as number | undefined) ?? 0;
-    const load = ({ offset, limit, signal, onRetry }: PageRequest): Promise<WithResponse<OffsetPage<Item>>> =>
-      this.#call({
-        path,
-        // Only the parameters the caller gave, plus the offset (and a limit) the paginator asks for.
-        query: queryString(offset === firstOffset && limit === undefined ? params : { ...params, offset, limit: limit ?? params.limit }),
-        options,
-        signal,
-        onRetry,
-        parse: (response, requestId) => new OffsetPage<Item>(parseBody(spec.pageSchema, response.body, response.status, requestId), offset, load),
-      });
-    const concurrency = options?.pageConcurrency ?? this.pageConcurrency;
-    // A 429 on the first page already tells the iterator to start with one page in flight.
-    let firstPageRateLimited = false;
-    const onFirstRetry = (status: number | undefined) => {
-      if (status === 429) firstPageRateLimited = true;
+    const requestedLimit = params.limit as number | undefined;
+    const list: ListContext<Item, Body> = {
+      concurrency: options?.pageConcurrency ?? this.pageConcurrency,
+      requestedLimit,
+      load: (request) => {
+        const { response, rateLimited } = this.#loadPage(call, request, firstOffset);
+        return response.then((r) => this.#page(spec, r, request.offset, list, rateLimited()));
+      },
     };
-    return new PagePromise<Item>(
-      () => load({ offset: firstOffset, onRetry: onFirstRetry }),
-      (first) =>
-        iterateOffsetPages(first, load, {
-          concurrency,
-          requestedLimit: params.limit as number | undefined,
-          firstPageRateLimited: () => firstPageRateLimited,
-        }),
-    );
+    const { response, rateLimited } = this.#loadPage(call, { offset: firstOffset }, firstOffset);
+    return new PagePromise<Item, Body>(response, (r) => this.#page(spec, r, firstOffset, list, rateLimited()));
   }
 
-  /** Sends one call through the pipeline, follows same-origin redirects, and turns the result into data or an error. */
-  async #call<T>(call: Call<T>): Promise<WithResponse<T>> {
+  /** Sends the request for one page; remembers whether an attempt met a 429 (the paginator then slows down). */
+  #loadPage(call: Call, request: PageRequest, firstOffset: number): { response: Promise<AymaraResponse>; rateLimited: () => boolean } {
+    let rateLimited = false;
+    const hooks: RetryHooks = {
+      onRetry: (status) => {
+        if (status === 429) rateLimited = true;
+        request.onRetry?.(status);
+      },
+    };
+    const { offset, limit } = request;
+    // Only the parameters the caller gave, plus the offset (and a limit) the paginator asks for.
+    const query = offset === firstOffset && limit === undefined ? call.query : { ...call.query, offset, limit: limit ?? call.query.limit };
+    return { response: this.#send({ ...call, query }, request.signal, hooks), rateLimited: () => rateLimited };
+  }
+
+  #page<Item, Body extends OffsetPageBody<Item>>(spec: EndpointSpec, response: AymaraResponse, offset: number, list: ListContext<Item, Body>, rateLimited: boolean) {
+    return new OffsetPage<Item, Body>(this.#parse<Body>(spec, response), offset, list, rateLimited);
+  }
+
+  #parse<T>(spec: EndpointSpec, response: AymaraResponse): T {
+    return parseBody(spec.responseSchema, response.body, response.status, requestIdOf(response)) as T;
+  }
+
+  /** Checks what the caller gave (nothing is sent when something is wrong) and resolves it into a call. */
+  #prepare(spec: EndpointSpec, options: RequestOptions | undefined): Call {
+    const path = spec.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(checkPathParam(name, spec.pathParams[name])));
+    const params = checkParams(spec.paramsSchema, spec.params) as Record<string, unknown>;
+    checkRequestOptions(options);
+    // Extra parameters first, so the typed (checked) ones win.
+    const query: Record<string, unknown> = { ...this.#options.defaultQuery, ...options?.query, ...params };
+    return { method: spec.method, path, query, body: spec.body === undefined ? undefined : JSON.stringify(spec.body), options };
+  }
+
+  /**
+   * The one way a request goes out: retries, same-origin redirects, and an error status turned into its error.
+   * Resolves to a 2xx response; parsing is the caller's.
+   */
+  async #send(call: Call, pageSignal?: AbortSignal, hooks?: RetryHooks): Promise<AymaraResponse> {
+    const closed = this.#closing.signal;
+    if (closed.aborted) throw new AymaraError('The client is closed: create a new AymaraAI to send more requests');
     const { options } = call;
-    const headers = options?.headers ? { ...this.#headers, ...lowerCaseKeys(options.headers) } : this.#headers;
-    const signal = call.signal && options?.signal ? AbortSignal.any([call.signal, options.signal]) : (call.signal ?? options?.signal);
-    let url = `${this.baseURL}${call.path}${call.query}`;
+    const headers = options?.headers ? { ...this.#headers, ...lowerCaseKeys(options.headers) } : { ...this.#headers };
+    if (call.body !== undefined) headers['content-type'] = 'application/json';
+    const signals = [closed, options?.signal, pageSignal].filter((s): s is AbortSignal => s !== undefined);
+    const signal = signals.length === 1 ? closed : AbortSignal.any(signals);
+    let { method, body } = call;
+    let url = `${this.baseURL}${call.path}${queryString(call.query)}`;
     for (let redirects = 0; ; redirects++) {
-      const response = await this.#send({
-        method: 'GET',
-        url,
-        headers,
-        signal,
-        timeout: options?.timeout ?? this.timeout,
-        maxRetries: options?.maxRetries ?? this.maxRetries,
-        attempt: 1,
-        onRetry: call.onRetry,
-      });
+      const request = { method, url, headers, body, signal, timeout: options?.timeout ?? this.timeout, maxRetries: options?.maxRetries ?? this.maxRetries, attempt: 1 };
+      const response = await sendWithRetries(request, this.#attempt, this.#log, hooks);
       const { status } = response;
-      if (status >= 200 && status < 300) {
-        const requestId = response.headers['x-request-id'] || undefined;
-        const data = call.parse(response, requestId);
-        return { data, requestId, get response() { return toWebResponse(response); } };
-      }
+      if (status >= 200 && status < 300) return response;
       const location = response.headers.location;
-      if (REDIRECT_STATUSES.has(status) && location) {
-        let target: URL;
-        try {
-          target = new URL(location, url);
-        } catch {
-          throw makeAPIError(status, response.headers, response.body);
-        }
-        if (target.origin !== this.#origin || redirects >= MAX_REDIRECTS) throw makeRedirectError(status, response.headers, target.origin, redirects >= MAX_REDIRECTS && target.origin === this.#origin);
-        url = target.href;
-        continue;
+      if (!REDIRECT_STATUSES.has(status) || !location) throw makeAPIError(status, response.headers, response.body);
+      let target: URL;
+      try {
+        target = new URL(location, url);
+      } catch {
+        throw makeAPIError(status, response.headers, response.body);
       }
-      throw makeAPIError(status, response.headers, response.body);
+      const sameOrigin = target.origin === this.#config.origin;
+      if (!sameOrigin || redirects >= MAX_REDIRECTS) throw makeRedirectError(status, response.headers, target.origin, sameOrigin);
+      url = target.href;
+      // A 303 (and, as browsers do, a 301 or 302 after a non-GET) becomes a GET without a body.
+      if (status === 303 || ((status === 301 || status === 302) && method !== 'GET')) {
+        method = 'GET';
+        body = undefined;
+      }
     }
   }
 
@@ -195,18 +270,3 @@ export class AymaraAI implements APIClient, AsyncDisposable {
     return { baseURL: this.baseURL, timeout: this.timeout, maxRetries: this.maxRetries, pageConcurrency: this.pageConcurrency };
   }
 }
-
-function queryString(params: Record<string, unknown>): string {
-  let query = '';
-  for (const [name, value] of Object.entries(params)) {
-    if (value === undefined) continue;
-    query += `${query ? '&' : '?'}${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`;
-  }
-  return query;
-}
-
-/** A WHATWG Response for `withResponse()`, built only when asked for. */
-function toWebResponse(response: AymaraResponse): Response {
-  return response.raw ?? new Response(response.body, { status: response.status, headers: response.headers });
-}
-

@@ -6,11 +6,12 @@ import { AymaraAI } from './client.js';
 
 export { AymaraAI };
 export default AymaraAI;
-export type { ClientOptions, RequestOptions } from './core/config.js';
+export type { ClientOptions, RequestOptions, QueryValue } from './core/config.js';
 export type { AymaraRequest, AymaraResponse, Middleware, Next } from './core/pipeline.js';
 export type { FetchLike } from './core/transport.js';
 export type { Logger, LogLevel } from './core/log.js';
-export { OffsetPage, PagePromise, type WithResponse } from './core/pagination.js';
+export { APIPromise, type WithResponse } from './core/api-promise.js';
+export { OffsetPage, PagePromise, type OffsetPageBody } from './core/pagination.js';
 export {
   AymaraError,
   AymaraInputError,
@@ -42,8 +43,30 @@ export {
   type ContentType,
   type ListResponsesParams,
 } from './schemas/eval-scored-response.js';
+export {
+  EvalRunSchema,
+  EvalSchema,
+  EvalRunExampleSchema,
+  GetRunParamsSchema,
+  type EvalRun,
+  type EvalRunStatus,
+  type GetRunParams,
+} from './schemas/eval-run.js';
 export { ErrorEnvelopeSchema, KNOWN_ERROR_CODES, type ErrorEnvelope, type ErrorCode, type KnownErrorCode } from './schemas/error-envelope.js';
 export { Evals } from './resources/evals/index.js';
 export { Runs } from './resources/evals/runs.js';
 export { VERSION } from './version.js';
 export { summarizeResponses, SummaryBuilder, type ResponsesSummary, type ResponseCounts } from './summary.js';
+export { compareRuns, mcnemarExact, type RunComparison, type ComparedCase, type CaseOutcome, type ComparableResponse, type McNemarResult } from './compare.js';
+export {
+  AnswerHistorySchema,
+  UpdatedBySchema,
+  type AnswerHistory,
+  type EvalScoredResponsesPageBody,
+  type UpdatedBy,
+  type UpdatedByFeatureFlags,
+  type UpdatedByOrganization,
+  type UpdatedByWorkspace,
+} from './schemas/eval-scored-response.js';
+export type { Eval, EvalRunExample } from './schemas/eval-run.js';
+export type { ValidationIssue } from './core/errors.js';

@@ -227,26 +227,28 @@ describe('closing the client', () => {
     return { server, sockets };
   }
 
-  function closed(socket: Socket, ms = 2_000): Promise<boolean> {
-    if (socket.destroyed) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), ms);
-      socket.once('close', () => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
-  }
-
-  it('keeps connections alive after a call, and close() ends them', async () => {
+  it('keeps the connection alive between calls (one socket for two calls)', async () => {
     const { server, sockets } = await socketServer();
     const c = client({ baseURL: server.url });
     await c.evals.runs.listResponses(RUN);
     await c.evals.runs.listResponses(RUN);
     expect(sockets).toHaveLength(2);
-    expect(sockets.some((s) => !s.destroyed)).toBe(true);
+    expect(new Set(sockets).size).toBe(1);
+  });
+
+  it('close() ends the client: a later call rejects at once with AymaraError and sends nothing', async () => {
+    const { server } = await socketServer();
+    const c = client({ baseURL: server.url });
+    await c.evals.runs.listResponses(RUN);
     await c.close();
-    expect(await Promise.all([...new Set(sockets)].map((s) => closed(s)))).not.toContain(false);
+    const error = await c.evals.runs.listResponses(RUN).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AymaraError);
+    expect(String((error as Error).message)).toMatch(/client is closed/);
+    await expect(c.evals.runs.get(RUN)).rejects.toThrow(/client is closed/);
+    expect(server.requests).toHaveLength(1);
   });
 
   it('close() can be called twice, and on a client that never sent', async () => {
@@ -256,27 +258,29 @@ describe('closing the client', () => {
   });
 
   it('`await using` closes the client at the end of the scope', async () => {
-    const { server, sockets } = await socketServer();
+    const { server } = await socketServer();
+    let kept: AymaraAI | undefined;
     {
       await using c = new AymaraAI({ apiKey: KEY, baseURL: server.url });
-      // The first call of a client goes over a one-shot connection; the second one over the keep-alive pool.
+      kept = c;
       await c.evals.runs.listResponses(RUN);
-      await c.evals.runs.listResponses(RUN);
-      expect(sockets.at(-1)?.destroyed).toBe(false);
     }
-    expect(await closed(sockets.at(-1) as Socket)).toBe(true);
+    await expect(kept.evals.runs.listResponses(RUN)).rejects.toThrow(/client is closed/);
+    expect(server.requests).toHaveLength(1);
   });
 
   it('`await using` closes the client when the scope throws', async () => {
-    const { server, sockets } = await socketServer();
+    const { server } = await socketServer();
+    let kept: AymaraAI | undefined;
     await expect(
       (async () => {
         await using c = new AymaraAI({ apiKey: KEY, baseURL: server.url });
+        kept = c;
         await c.evals.runs.listResponses(RUN);
         throw new Error('user code failed');
       })(),
     ).rejects.toThrow('user code failed');
-    expect(await closed(sockets[0] as Socket)).toBe(true);
+    await expect((kept as AymaraAI).evals.runs.listResponses(RUN)).rejects.toThrow(/client is closed/);
   });
 });
 

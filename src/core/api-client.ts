@@ -1,25 +1,32 @@
-import type { z } from 'zod';
+import type { APIPromise } from './api-promise.js';
 import type { RequestOptions } from './config.js';
-import type { PagePromise } from './pagination.js';
+import type { OffsetPageBody, PagePromise } from './pagination.js';
+import type { checkParams, parseBody } from './validate.js';
 
-/** How a resource describes a limit/offset list endpoint: what it is, not how HTTP is done. */
-export interface OffsetListSpec<Params extends z.ZodType, PageSchema extends z.ZodType<{ items: unknown[]; count: number }>> {
+/**
+ * How a resource describes one endpoint: what it is, not how HTTP is done. The client checks the path
+ * parameters and the parameters before anything is sent, builds the request, and parses the answer with
+ * `responseSchema`.
+ */
+export interface EndpointSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path template, `{name}` for each path parameter. */
   path: string;
   /** Values for the template; each is checked and percent-encoded into one segment. */
   pathParams: Record<string, unknown>;
-  /** The caller's query parameters and their schema. */
+  /** The caller's query parameters, and the schema that checks them (strictly: unknown names are refused). */
   params: unknown;
-  paramsSchema: Params;
-  /** The schema of one page's body. */
-  pageSchema: PageSchema;
+  paramsSchema: Parameters<typeof checkParams>[0];
+  /** A JSON request body, for methods that send one. */
+  body?: unknown;
+  /** The schema of a successful answer's body. */
+  responseSchema: Parameters<typeof parseBody>[0];
 }
 
-/** What resources need from the client. */
+/** What resources need from the client. `T` is the model type the endpoint's schema produces. */
 export interface APIClient {
-  /** @internal */
-  _listOffsetPage<Params extends z.ZodType, PageSchema extends z.ZodType<{ items: unknown[]; count: number }>>(
-    spec: OffsetListSpec<Params, PageSchema>,
-    options: RequestOptions | undefined,
-  ): PagePromise<z.output<PageSchema>['items'][number]>;
+  /** @internal One call, one answer. */
+  _request<T>(spec: EndpointSpec, options: RequestOptions | undefined): APIPromise<T>;
+  /** @internal A limit/offset list: the first page, and the way through the rest. */
+  _requestPage<Item, Body extends OffsetPageBody<Item>>(spec: EndpointSpec, options: RequestOptions | undefined): PagePromise<Item, Body>;
 }

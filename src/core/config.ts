@@ -15,12 +15,18 @@ export interface ClientOptions {
   timeout?: number | undefined;
   /** Retries after the first attempt for connection errors, timeouts, 408, 409, 429 and 5xx. Default 2. */
   maxRetries?: number | undefined;
-  /** A fetch-compatible function to send requests with, in place of undici (edge runtimes, tests). */
+  /**
+   * A fetch-compatible function to send every request with. Default: the runtime's global `fetch`, looked up at
+   * each request (so msw, nock and fetch instrumentation see it), or npm undici's `fetch` when a `dispatcher` is
+   * given or proxy variables (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`) are set when the client is created.
+   */
   fetch?: FetchLike | undefined;
-  /** An undici `Dispatcher` (an `Agent`, `ProxyAgent`, `MockAgent`...) for the default transport. */
+  /** An undici `Dispatcher` (an `Agent`, `ProxyAgent`, `MockAgent`...) to send requests over, with npm undici's `fetch`. Yours to close. */
   dispatcher?: Dispatcher | undefined;
   /** Headers merged into every request. */
   defaultHeaders?: Record<string, string> | undefined;
+  /** Query parameters added to every request, for parameters this version of the SDK does not know yet. */
+  defaultQuery?: Record<string, QueryValue> | undefined;
   /** Your middleware, outermost first; each runs once per attempt, after logging and before auth. */
   middleware?: readonly Middleware[] | undefined;
   /** Default: `process.env.AYMARA_AI_LOG`, else `'warn'`. */
@@ -29,8 +35,8 @@ export interface ClientOptions {
   logger?: Logger | undefined;
   /** Pages in flight during auto-pagination. Default 4; 1 is sequential. */
   pageConcurrency?: number | undefined;
-  /** Keep-alive connections per origin in the default transport's pool. Default 16. */
-  maxConnections?: number | undefined;
+  /** Bytes one response body may have once decoded; a larger one fails with `AymaraResponseValidationError`. Default 64 MiB. */
+  maxResponseSize?: number | undefined;
   /** Allow a plain `http://` base URL that is not loopback. The key then crosses the network in clear text. */
   allowInsecureHTTP?: boolean | undefined;
   /** Allow running in a browser, where every visitor could read the key. */
@@ -47,9 +53,14 @@ export interface RequestOptions {
   maxRetries?: number | undefined;
   /** Headers for this call, over `defaultHeaders`. */
   headers?: Record<string, string> | undefined;
+  /** Query parameters for this call, over `defaultQuery` (typed parameters still win). */
+  query?: Record<string, QueryValue> | undefined;
   /** Pages in flight when iterating this call with `for await`. */
   pageConcurrency?: number | undefined;
 }
+
+/** A value of an extra query parameter; `undefined` leaves the parameter out. */
+export type QueryValue = string | number | boolean | undefined;
 
 export const DEFAULT_BASE_URL = 'https://api.aymara.ai';
 
@@ -61,8 +72,10 @@ export interface ResolvedConfig {
   timeout: number;
   maxRetries: number;
   pageConcurrency: number;
-  maxConnections: number;
+  maxResponseSize: number;
   logLevel: LogLevel;
+  /** Proxy variables were set at creation and the base URL is not loopback: requests go through the proxy. */
+  viaProxy: boolean;
 }
 
 function env(name: string): string | undefined {
@@ -92,12 +105,58 @@ export function checkHeaders(name: string, headers: Record<string, string> | und
     check(isHeaderName(key), `\`${name}\`: ${JSON.stringify(key)} is not a valid header name`);
     // The value is not quoted: it may be a credential.
     check(isHeaderValue(value), `\`${name}\`: header ${JSON.stringify(key)} has characters HTTP does not allow in a header value`);
+    check(!CONNECTION_HEADERS.has(key.toLowerCase()), `\`${name}\`: header ${JSON.stringify(key)} is managed by the HTTP client and cannot be set`);
   }
 }
 
-/** Loopback hosts, where plain http never leaves the machine. */
+// Headers that describe the connection or the framing rather than the request: fetch manages them, and undici
+// refuses some of them outright, so they are refused here, before anything is sent.
+const CONNECTION_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect', 'host', 'content-length', 'proxy-connection']);
+
+export function checkQuery(name: string, query: Record<string, QueryValue> | undefined): void {
+  if (query === undefined) return;
+  check(typeof query === 'object' && query !== null && !Array.isArray(query), `\`${name}\` must be an object of parameter names to values`);
+  for (const [key, value] of Object.entries(query)) {
+    check(
+      value === undefined || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)),
+      `\`${name}\`: parameter ${JSON.stringify(key)} must be a string, a finite number or a boolean`,
+    );
+  }
+}
+
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+
+/**
+ * Whether requests go through a proxy, from the proxy variables as they are when the client is created. A variable
+ * that is not an http(s) URL is refused now rather than failing every request later; the message never quotes the
+ * value, which may hold a password. A loopback base URL is never proxied: the key would cross to the proxy in clear.
+ */
+function resolveProxy(baseHostname: string): boolean {
+  let any = false;
+  for (const name of PROXY_VARIABLES) {
+    const value = env(name);
+    if (value === undefined) continue;
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    check(
+      url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '',
+      `${name} is not a usable proxy URL: expected http://[user:password@]host:port with a port from 1 to 65535 (the value is not shown: it may hold a password)`,
+    );
+    any = true;
+  }
+  return any && !isLoopback(baseHostname);
+}
+
+/**
+ * Loopback hosts, where plain http never leaves the machine: `localhost`, 127.0.0.0/8 and ::1 (as a URL's
+ * hostname, already normalised by the URL parser). A name under `.localhost` is resolved by DNS, so it is not one.
+ */
 export function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
 function resolveBaseURL(raw: string, allowInsecureHTTP: boolean): { baseURL: string; origin: string } {
@@ -115,6 +174,26 @@ function resolveBaseURL(raw: string, allowInsecureHTTP: boolean): { baseURL: str
     `\`baseURL\` must use https (plain http is allowed only for loopback hosts, or with allowInsecureHTTP: true); got ${url.origin}`,
   );
   return { baseURL: `${url.origin}${url.pathname.replace(/\/+$/, '')}`, origin: url.origin };
+}
+
+let warnedLogLevel = false;
+
+/**
+ * The level AYMARA_AI_LOG asks for. A typo in an environment variable must not break production: it is warned about
+ * once per process, and the default `warn` applies.
+ */
+function envLogLevel(sink: Logger): LogLevel {
+  const value = env('AYMARA_AI_LOG');
+  if (value === undefined) return 'warn';
+  try {
+    return parseLogLevel(value, 'AYMARA_AI_LOG');
+  } catch (error) {
+    if (!warnedLogLevel) {
+      warnedLogLevel = true;
+      sink.warn(`[aymara-ai] ${(error as Error).message}; using 'warn'`);
+    }
+    return 'warn';
+  }
 }
 
 function inBrowser(): boolean {
@@ -137,13 +216,14 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   checkTimeout('timeout', options.timeout);
   checkCount('maxRetries', options.maxRetries, 0);
   checkCount('pageConcurrency', options.pageConcurrency, 1);
-  checkCount('maxConnections', options.maxConnections, 1);
+  checkCount('maxResponseSize', options.maxResponseSize, 1);
   checkHeaders('defaultHeaders', options.defaultHeaders);
+  checkQuery('defaultQuery', options.defaultQuery);
+  check(options.dispatcher === undefined || (typeof options.dispatcher === 'object' && options.dispatcher !== null), '`dispatcher` must be an undici Dispatcher');
   check(options.fetch === undefined || typeof options.fetch === 'function', '`fetch` must be a function');
   check(options.middleware === undefined || (Array.isArray(options.middleware) && options.middleware.every((m) => typeof m === 'function')), '`middleware` must be an array of functions');
 
-  const envLevel = env('AYMARA_AI_LOG');
-  const logLevel = options.logLevel !== undefined ? parseLogLevel(options.logLevel, '`logLevel`') : envLevel !== undefined ? parseLogLevel(envLevel, 'AYMARA_AI_LOG') : 'warn';
+  const logLevel = options.logLevel !== undefined ? parseLogLevel(options.logLevel, '`logLevel`') : envLogLevel(options.logger ?? console);
 
   return {
     apiKey: apiKey as string,
@@ -152,8 +232,9 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
     timeout: options.timeout ?? 60_000,
     maxRetries: options.maxRetries ?? 2,
     pageConcurrency: options.pageConcurrency ?? 4,
-    maxConnections: options.maxConnections ?? 16,
+    maxResponseSize: options.maxResponseSize ?? 64 * 1024 * 1024,
     logLevel,
+    viaProxy: resolveProxy(new URL(baseURL).hostname),
   };
 }
 
@@ -165,5 +246,6 @@ export function checkRequestOptions(options: RequestOptions | undefined): void {
   checkCount('maxRetries', options.maxRetries, 0);
   checkCount('pageConcurrency', options.pageConcurrency, 1);
   checkHeaders('headers', options.headers);
+  checkQuery('query', options.query);
   check(options.signal === undefined || options.signal instanceof AbortSignal, '`signal` must be an AbortSignal');
 }

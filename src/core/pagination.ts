@@ -1,12 +1,10 @@
+import { APIPromise } from './api-promise.js';
 import { AymaraError } from './errors.js';
 
-/** What a paginated call returns, with the raw response for those who log or trace. */
-export interface WithResponse<T> {
-  data: T;
-  /** The HTTP response (headers readable; its body has been read). */
-  response: Response;
-  /** The `x-request-id` the API answered with, if any. */
-  requestId: string | undefined;
+/** The body of one page of a limit/offset list: its items and the list's total. */
+export interface OffsetPageBody<Item> {
+  items: Item[];
+  count: number;
 }
 
 /** Which page to fetch, and how. */
@@ -15,28 +13,45 @@ export interface PageRequest {
   /** Overrides the caller's `limit` (to complete a short page). */
   limit?: number | undefined;
   signal?: AbortSignal | undefined;
-  /** Told of each retry, with the status that caused it. */
+  /** Told of each retry, with the status that caused it: how the iterator hears of a 429. */
   onRetry?: ((status: number | undefined) => void) | undefined;
 }
 
-/** Fetches a page. Given by the client; pages and the iterator only decide which offsets. */
-export type PageLoader<Item> = (request: PageRequest) => Promise<WithResponse<OffsetPage<Item>>>;
+/** How a list is walked: given by the client; pages and the iterator only decide which offsets. */
+export interface ListContext<Item, Body extends OffsetPageBody<Item>> {
+  /** Fetches the page at an offset. */
+  load: (request: PageRequest) => Promise<OffsetPage<Item, Body>>;
+  /** Pages in flight while iterating. */
+  concurrency: number;
+  /** The `limit` the caller asked for, if any. */
+  requestedLimit: number | undefined;
+}
 
-/** One page of a limit/offset list: its `items`, the list's total `count`, and the way to the next page. */
-export class OffsetPage<Item> {
+/**
+ * One page of a limit/offset list: its `items`, the list's total `count`, the whole parsed `body` (unknown top-level
+ * fields included), and the way on. `for await (const item of page)` yields every item from this page on.
+ */
+export class OffsetPage<Item, Body extends OffsetPageBody<Item> = OffsetPageBody<Item>> implements AsyncIterable<Item> {
   /** The items of this page, in the API's order. */
   readonly items: Item[];
   /** The total number of items in the list (not in this page), as the API reported it. */
   readonly count: number;
+  /** The whole parsed body of this page, unknown top-level fields included. */
+  readonly body: Body;
   /** The offset this page was asked for. */
   readonly offset: number;
-  readonly #load: PageLoader<Item>;
+  readonly #list: ListContext<Item, Body>;
+  /** Whether an attempt for this page met a 429: iteration from it starts with one page in flight. */
+  readonly #rateLimited: boolean;
 
-  constructor(body: { items: Item[]; count: number }, offset: number, load: PageLoader<Item>) {
-    this.items = body.items;
+  /** @internal */
+  constructor(body: Body, offset: number, list: ListContext<Item, Body>, rateLimited = false, items: Item[] = body.items) {
+    this.body = body;
+    this.items = items;
     this.count = body.count;
     this.offset = offset;
-    this.#load = load;
+    this.#list = list;
+    this.#rateLimited = rateLimited;
   }
 
   /** Whether the list goes on after this page: `offset + items.length < count`, and this page was not empty. */
@@ -45,74 +60,55 @@ export class OffsetPage<Item> {
   }
 
   /** Fetches the page after this one. Throws `AymaraError` when there is none (check `hasNextPage()`). */
-  async getNextPage(): Promise<OffsetPage<Item>> {
+  async getNextPage(): Promise<OffsetPage<Item, Body>> {
     if (!this.hasNextPage()) throw new AymaraError('No next page: check hasNextPage() first');
-    return (await this.#load({ offset: this.offset + this.items.length })).data;
+    return this.#list.load({ offset: this.offset + this.items.length });
+  }
+
+  /** This page and every page after it, fetched ahead with up to `pageConcurrency` in flight, in order. */
+  iterPages(): AsyncGenerator<OffsetPage<Item, Body>, void, undefined> {
+    return iteratePages(this, this.#list, this.#rateLimited);
+  }
+
+  /** Every item from this page on, in order, fetching pages as needed. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<Item, void, undefined> {
+    for await (const page of this.iterPages()) yield* page.items;
+  }
+
+  /** @internal The same page with fewer items (the iterator trims overlaps). */
+  _withItems(items: Item[]): OffsetPage<Item, Body> {
+    return new OffsetPage(this.body, this.offset, this.#list, this.#rateLimited, items);
   }
 }
 
 /**
- * The result of a list call: `await` it for the first page, or `for await` it for every item across pages.
- * The first page is requested at the call; `for await` reuses it and goes on from there.
+ * The result of a list call, an `APIPromise` of its first page: `await` it for the page, `for await` it for every
+ * item across pages, or `iterPages()` for page after page. The first page is requested at the call; iterating
+ * reuses it and goes on from there.
  */
-export class PagePromise<Item> implements PromiseLike<OffsetPage<Item>>, AsyncIterable<Item> {
-  readonly #start: () => Promise<WithResponse<OffsetPage<Item>>>;
-  readonly #iterate: (first: () => Promise<WithResponse<OffsetPage<Item>>>) => AsyncGenerator<Item, void, undefined>;
-  #first: Promise<WithResponse<OffsetPage<Item>>> | undefined;
-
-  /** @internal */
-  constructor(
-    start: () => Promise<WithResponse<OffsetPage<Item>>>,
-    iterate: (first: () => Promise<WithResponse<OffsetPage<Item>>>) => AsyncGenerator<Item, void, undefined>,
-  ) {
-    this.#start = start;
-    this.#iterate = iterate;
-    // Sent at the call, like a plain promise, so context the caller holds (AsyncLocalStorage, tracing) goes with it.
-    // A result nobody reads is dropped quietly rather than crashing the process as an unhandled rejection.
-    this.#firstPage().catch(() => undefined);
-  }
-
-  #firstPage(): Promise<WithResponse<OffsetPage<Item>>> {
-    return (this.#first ??= this.#start());
-  }
-
-  /** The first page, the HTTP response and the request id. */
-  withResponse(): Promise<WithResponse<OffsetPage<Item>>> {
-    return this.#firstPage();
-  }
-
-  then<R1 = OffsetPage<Item>, R2 = never>(
-    onfulfilled?: ((value: OffsetPage<Item>) => R1 | PromiseLike<R1>) | null,
-    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
-  ): Promise<R1 | R2> {
-    return this.#firstPage().then(
-      onfulfilled ? (r) => onfulfilled(r.data) : (r) => r.data as R1,
-      onrejected,
-    );
-  }
-
-  catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<OffsetPage<Item> | R> {
-    return this.then(undefined, onrejected);
-  }
-
-  finally(onfinally?: (() => void) | null): Promise<OffsetPage<Item>> {
-    return this.then().finally(onfinally);
+export class PagePromise<Item, Body extends OffsetPageBody<Item> = OffsetPageBody<Item>>
+  extends APIPromise<OffsetPage<Item, Body>>
+  implements AsyncIterable<Item>
+{
+  /** Every page from the first on, fetched ahead with up to `pageConcurrency` in flight, in order. */
+  async *iterPages(): AsyncGenerator<OffsetPage<Item, Body>, void, undefined> {
+    yield* (await this).iterPages();
   }
 
   /** Every item of the list from the first page's offset on, in order, fetching pages as needed. */
-  [Symbol.asyncIterator](): AsyncGenerator<Item, void, undefined> {
-    return this.#iterate(() => this.#firstPage());
+  async *[Symbol.asyncIterator](): AsyncGenerator<Item, void, undefined> {
+    yield* await this;
   }
 
-  get [Symbol.toStringTag](): string {
+  override get [Symbol.toStringTag](): string {
     return 'PagePromise';
   }
 }
 
 /** A page being fetched by the iterator. The no-op catch keeps an early failure from being unhandled. */
-interface Pending<Item> {
+interface Pending<Item, Body extends OffsetPageBody<Item>> {
   offset: number;
-  promise: Promise<WithResponse<OffsetPage<Item>>>;
+  promise: Promise<OffsetPage<Item, Body>>;
   /** Whether any attempt for this page met a 429. */
   rateLimited: boolean;
   /** How many 429 drops had happened when this page was asked for. */
@@ -123,44 +119,45 @@ interface Pending<Item> {
 const CLEAN_PAGES_PER_STEP = 10;
 
 /**
- * Yields every item from the first page on, in order, with up to `concurrency` pages in flight (SPEC 8).
+ * Yields every page from `first` on, in order, with up to `concurrency` pages in flight.
  *
  * - Offsets follow the page size the server returned on the first page (a server may cap `limit`).
  * - At most `concurrency` pages are held: the one being yielded and those fetched or in flight after it.
  * - A short page before the end is completed by fetching its missing offsets, so nothing is skipped.
+ * - A page is trimmed to the next offset already asked for and to its own `count`, so nothing is repeated.
  * - The iterator ends at the latest `count` a page reported, or at the first empty page.
  * - A 429 drops it to one page in flight; each 10 clean pages add one back, up to `concurrency`.
- * - An error on page k is thrown after every item of the pages before k.
+ * - An error on page k is thrown after every page before k.
  * - `break` (or a throw in the loop body) aborts the pages in flight and sends nothing more.
  *
  * When the data does not change while it runs, every item is yielded exactly once. When it does, the
  * iterator never yields an offset twice; items inserted or removed before the current offset shift what
  * later offsets hold, which no offset-based client can see.
  */
-export async function* iterateOffsetPages<Item>(
-  first: () => Promise<WithResponse<OffsetPage<Item>>>,
-  load: PageLoader<Item>,
-  options: { concurrency: number; requestedLimit: number | undefined; firstPageRateLimited: () => boolean },
-): AsyncGenerator<Item, void, undefined> {
-  const { concurrency } = options;
-  let page = (await first()).data;
+async function* iteratePages<Item, Body extends OffsetPageBody<Item>>(
+  first: OffsetPage<Item, Body>,
+  list: ListContext<Item, Body>,
+  firstRateLimited: boolean,
+): AsyncGenerator<OffsetPage<Item, Body>, void, undefined> {
+  const { concurrency, load } = list;
+  let page = first;
   // The first page is yielded whole, as `await` returns it; its count only decides what follows.
-  yield* page.items;
+  yield page;
   if (!page.hasNextPage()) return;
 
   // The first page tells the page size the server really uses; ask for exactly that from now on.
   const pageSize = page.items.length;
-  const pageLimit = pageSize === options.requestedLimit ? undefined : pageSize;
+  const pageLimit = pageSize === list.requestedLimit ? undefined : pageSize;
   let count = page.count;
   let nextOffset = page.offset + pageSize;
-  let limit = options.firstPageRateLimited() ? 1 : concurrency;
+  let limit = firstRateLimited ? 1 : concurrency;
   let cleanPages = 0;
   let drops = 0;
   const controller = new AbortController();
-  const queue: Pending<Item>[] = [];
+  const queue: Pending<Item, Body>[] = [];
 
-  const fetchAt = (offset: number, pageLimit?: number): Pending<Item> => {
-    const pending = { offset, rateLimited: false, epoch: drops } as Pending<Item>;
+  const fetchAt = (offset: number, pageLimit?: number): Pending<Item, Body> => {
+    const pending = { offset, rateLimited: false, epoch: drops } as Pending<Item, Body>;
     const onRetry = (status: number | undefined) => {
       if (status !== 429) return;
       pending.rateLimited = true;
@@ -181,7 +178,7 @@ export async function* iterateOffsetPages<Item>(
       }
       const head = queue.shift();
       if (!head) return;
-      page = (await head.promise).data;
+      page = await head.promise;
       // Clean pages are those asked for since the last drop that met no 429 themselves.
       if (!head.rateLimited && head.epoch === drops && limit < concurrency && ++cleanPages >= CLEAN_PAGES_PER_STEP) {
         limit += 1;
@@ -192,9 +189,9 @@ export async function* iterateOffsetPages<Item>(
       // Never past the next page already asked for, nor past the count the page itself reports.
       const expectedEnd = queue[0]?.offset ?? nextOffset;
       const stop = Math.min(expectedEnd, count) - head.offset;
-      const items = page.items.length > stop ? page.items.slice(0, stop) : page.items;
-      yield* items;
-      const end = head.offset + items.length;
+      const trimmed = page.items.length > stop ? page._withItems(page.items.slice(0, stop)) : page;
+      yield trimmed;
+      const end = head.offset + trimmed.items.length;
       // A short page in the middle: fetch what it left out before moving on.
       if (end < expectedEnd && end < count) queue.unshift(fetchAt(end, expectedEnd - end));
     }

@@ -1,16 +1,19 @@
 import { AymaraError } from './errors.js';
 
 /**
- * The request as it travels through the middleware: a plain record, cheap to copy.
+ * The request as it travels through the middleware: a plain record, cheap to copy, with nothing internal on it.
  * Middleware that changes it passes a new record to `next` (`{ ...request, headers: {...} }`).
  */
 export interface AymaraRequest {
+  /** `GET`, `POST`, ... */
   readonly method: string;
   /** The absolute URL, query included. */
   readonly url: string;
   /** Lower-case header names. The API key is added after user middleware and never appears here for it. */
   readonly headers: Readonly<Record<string, string>>;
-  /** Aborts this attempt: the caller's signal, joined by the timeout once inside the pipeline. */
+  /** The request body, already serialised (JSON), for methods that send one. */
+  readonly body?: string | undefined;
+  /** Aborts this attempt: the caller's signal and the client's `close()`, joined by the timeout inside the pipeline. */
   readonly signal?: AbortSignal | undefined;
   /** Milliseconds this attempt may take, connect, headers and body together. */
   readonly timeout: number;
@@ -18,17 +21,13 @@ export interface AymaraRequest {
   readonly maxRetries: number;
   /** 1 for the first attempt, 2 for the first retry, ... */
   readonly attempt: number;
-  /** Told before each retry's wait, with the status that caused it (undefined for a network fault). */
-  readonly onRetry?: ((status: number | undefined) => void) | undefined;
 }
 
-/** The response as it travels back: status, lower-case headers and the whole body as text. */
+/** The response as it travels back: status, lower-case headers and the whole body as text (decoded, BOM removed). */
 export interface AymaraResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
-  /** The WHATWG `Response`, when a `fetch` transport made one (its body is already read). */
-  readonly raw?: Response | undefined;
 }
 
 /** Sends a request on to the next stage of the pipeline. */
@@ -40,12 +39,9 @@ export type Next = (request: AymaraRequest) => Promise<AymaraResponse>;
  */
 export type Middleware = (request: AymaraRequest, next: Next) => Promise<AymaraResponse>;
 
-/** The innermost stage: sends the request over the network. */
-export type Transport = (request: AymaraRequest) => Promise<AymaraResponse>;
-
-/** Builds one function from middleware (outermost first) around a transport. */
-export function compose(middleware: readonly Middleware[], transport: Transport): Next {
-  return middleware.reduceRight<Next>((next, mw) => (request) => mw(request, next), transport);
+/** Builds one function from middleware (outermost first) around the innermost stage. */
+export function compose(middleware: readonly Middleware[], innermost: Next): Next {
+  return middleware.reduceRight<Next>((next, mw) => (request) => mw(request, next), innermost);
 }
 
 /** Guards a user's middleware: `next` at most once, and whatever it throws surfaces as an `AymaraError`. */

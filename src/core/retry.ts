@@ -1,7 +1,7 @@
 import pRetry from 'p-retry';
 import { AymaraConnectionError } from './errors.js';
 import type { Log } from './log.js';
-import type { AymaraRequest, AymaraResponse, Middleware, Next } from './pipeline.js';
+import type { AymaraRequest, AymaraResponse, Next } from './pipeline.js';
 import { abortError } from './timeout.js';
 
 const INITIAL_DELAY_MS = 500;
@@ -9,7 +9,7 @@ const MAX_DELAY_MS = 8_000;
 /** A server may ask for a longer wait than our backoff, but not for longer than this. */
 const MAX_RETRY_AFTER_MS = 60_000;
 
-/** SPEC 5: the status alone decides, whatever the error code says. */
+/** Retryable statuses: the status alone decides, whatever the error code says. */
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
@@ -76,57 +76,59 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 const isRetryable = (error: unknown): boolean => error instanceof RetryableResponse || error instanceof AymaraConnectionError;
 
 /**
- * Retries connection errors, timeouts, 408, 409, 429 and 5xx. p-retry counts the attempts; the delays are ours
- * (backoff, or what the server asked for), and a caller's abort ends a wait at once.
- *
- * The first attempt runs bare, so a call that succeeds (nearly all of them) pays nothing for retry machinery.
+ * Whether a response is worth another attempt: the server's `x-should-retry: true|false` when it says so,
+ * else its status (408, 409, 429 and 5xx).
  */
-export function retryMiddleware(log: Log): Middleware {
-  const wait = async (request: AymaraRequest, error: Error, failedAttempt: number): Promise<void> => {
+export function shouldRetryResponse(response: AymaraResponse): boolean {
+  const verdict = response.headers['x-should-retry'];
+  if (verdict === 'true') return true;
+  if (verdict === 'false') return false;
+  return isRetryableStatus(response.status);
+}
+
+/** Hooks for the caller of `sendWithRetries`: how the paginator hears of a 429. Never on the request record. */
+export interface RetryHooks {
+  /** Told before each retry's wait, with the status that caused it (undefined for a connection fault). */
+  onRetry?: ((status: number | undefined) => void) | undefined;
+}
+
+/** The header that tells the API's logs a retry from a first attempt (the one the official SDK sends). */
+export const RETRY_COUNT_HEADER = 'x-stainless-retry-count';
+
+/**
+ * The retry stage, outermost in the pipeline: sends `request` through `attempt` (the rest of the pipeline) until it
+ * succeeds, fails for good, or runs out of retries. p-retry drives the attempts; the waits are ours (backoff with
+ * jitter, or what the server asked for), and an abort ends a wait at once. Each attempt carries its retry count.
+ */
+export function sendWithRetries(request: AymaraRequest, attempt: Next, log: Log, hooks: RetryHooks = {}): Promise<AymaraResponse> {
+  const { signal, maxRetries } = request;
+  const wait = async (error: Error, failedAttempt: number): Promise<void> => {
     const status = error instanceof RetryableResponse ? error.response.status : undefined;
     const asked = error instanceof RetryableResponse ? retryAfterDelay(error.response.headers) : undefined;
     const delay = Math.round(asked ?? backoffDelay(failedAttempt));
-    request.onRetry?.(status);
+    hooks.onRetry?.(status);
     log.write('warn', `${request.method} ${request.url} attempt ${failedAttempt} failed (${status ?? error.message}); retrying in ${delay} ms`);
-    await sleep(delay, request.signal);
+    await sleep(delay, signal);
   };
-
-  const retry = async (request: AymaraRequest, next: Next, firstFailure: Error): Promise<AymaraResponse> => {
-    const { signal, maxRetries } = request;
-    try {
-      await wait(request, firstFailure, 1);
-      return await pRetry(
-        async (retryNumber) => {
-          const attempt = retryNumber + 1;
-          const response = await next({ ...request, attempt });
-          if (attempt <= maxRetries && isRetryableStatus(response.status)) throw new RetryableResponse(response);
-          return response;
-        },
-        {
-          retries: maxRetries - 1,
-          minTimeout: 0,
-          factor: 1,
-          signal,
-          shouldRetry: ({ error }) => isRetryable(error),
-          onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-            if (isRetryable(error) && retriesLeft > 0) await wait(request, error, attemptNumber + 1);
-          },
-        },
-      );
-    } catch (error) {
-      if (signal?.aborted) throw abortError(signal);
-      throw error;
-    }
-  };
-
-  return (request, next) => {
-    if (request.maxRetries === 0) return next(request);
-    return next(request).then(
-      (response) => (isRetryableStatus(response.status) ? retry(request, next, new RetryableResponse(response)) : response),
-      (error: unknown) => {
-        if (error instanceof AymaraConnectionError) return retry(request, next, error);
-        throw error;
+  return pRetry(
+    async (attemptNumber) => {
+      const response = await attempt({ ...request, attempt: attemptNumber, headers: { ...request.headers, [RETRY_COUNT_HEADER]: String(attemptNumber - 1) } });
+      if (attemptNumber <= maxRetries && shouldRetryResponse(response)) throw new RetryableResponse(response);
+      return response;
+    },
+    {
+      retries: maxRetries,
+      minTimeout: 0,
+      factor: 1,
+      randomize: false,
+      signal,
+      shouldRetry: ({ error }) => isRetryable(error),
+      onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+        if (isRetryable(error) && retriesLeft > 0) await wait(error, attemptNumber);
       },
-    );
-  };
+    },
+  ).catch((error: unknown) => {
+    if (signal?.aborted) throw abortError(signal);
+    throw error;
+  });
 }

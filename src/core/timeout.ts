@@ -1,15 +1,16 @@
 import { AymaraAbortError, AymaraTimeoutError } from './errors.js';
 import type { Middleware } from './pipeline.js';
 
-/** The error for a caller's abort, keeping their reason as the cause. */
+/** The error for an abort: the SDK's own (`close()`) as it is, a caller's with their reason as the cause. */
 export function abortError(signal: AbortSignal): AymaraAbortError {
+  if (signal.reason instanceof AymaraAbortError) return signal.reason;
   return new AymaraAbortError('Request was aborted', { cause: signal.reason });
 }
 
 /**
  * One deadline per attempt over connect, headers and body (the transport reads the whole body before it
  * returns). The caller's signal and the deadline are joined into one; whichever fires decides the error.
- * (A custom `fetch` that ignores its signal is raced against it in the fetch transport.)
+ * (A `fetch` that ignores its signal is raced against it in the transport.)
  */
 export const timeoutMiddleware: Middleware = async (request, next) => {
   const outer = request.signal;

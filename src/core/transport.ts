@@ -1,62 +1,179 @@
-import { AymaraConnectionError, AymaraInputError } from './errors.js';
+import type { Dispatcher } from 'undici';
+import { AymaraConnectionError, AymaraInputError, AymaraResponseValidationError, makeAPIError } from './errors.js';
 import { isHeaderName, isHeaderValue, SECRET_HEADERS } from './headers.js';
-import type { AymaraRequest, AymaraResponse, Transport } from './pipeline.js';
+import type { Log } from './log.js';
+import type { AymaraRequest, AymaraResponse, Next } from './pipeline.js';
+import { loadUndici } from './undici.js';
 
 /** What the `fetch` option accepts: the global `fetch`, or anything shaped like it. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
-/** A transport that can release its connections. */
-export interface ClosableTransport extends Transport {
-  close(): Promise<void>;
+/**
+ * The connections a client opened itself (only a proxy agent: the global fetch's pool is the runtime's, and a
+ * `dispatcher` or `fetch` you passed is yours). Clients made by `withOptions()` share their parent's.
+ */
+export class OwnConnections {
+  #proxyAgent: Dispatcher | undefined;
+  #closed = false;
+
+  /** The proxy agent, created on first use. */
+  proxyAgent(undici: NonNullable<Awaited<ReturnType<typeof loadUndici>>>): Dispatcher {
+    return (this.#proxyAgent ??= new undici.EnvHttpProxyAgent());
+  }
+
+  /** Closes what was opened; nothing can be opened after. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#proxyAgent?.close();
+  }
 }
 
-
-/** The name of the first header HTTP cannot carry. Checked only on the error path, so it costs the hot path nothing. */
-function invalidHeader(headers: Readonly<Record<string, string>>): string | undefined {
-  for (const [name, value] of Object.entries(headers)) if (!isHeaderName(name) || !isHeaderValue(value)) return name;
-  return undefined;
+export interface TransportOptions {
+  /** Replaces everything below: requests go to this function. */
+  fetch?: FetchLike | undefined;
+  /** Send with npm undici's `fetch` over this dispatcher. */
+  dispatcher?: Dispatcher | undefined;
+  /** Proxy variables were set when the client was created, and the base URL is not loopback. */
+  viaProxy: boolean;
+  /** Bytes of one decoded body. */
+  maxResponseSize: number;
+  log: Log;
+  connections: OwnConnections;
 }
 
-/** `String(value)`, which throws for some values (an object with no prototype, a bad `toString`). */
-function safeString(value: unknown): string {
+// Methods a dead keep-alive connection may be replayed for: sending them twice changes nothing.
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+/**
+ * Whether a fetch failed because the keep-alive connection it was sent on was already dead, before any byte of this
+ * answer: the server had closed it while idle, and the request met a reset (ECONNRESET, EPIPE), or undici saw the
+ * close on a connection that had carried earlier answers (`SocketError.socket.bytesRead`). A reset carries no socket
+ * details, so a reset on a fresh connection is replayed too: at most one extra request, once.
+ */
+function deadKeepAliveConnection(error: unknown): boolean {
   try {
-    return value instanceof Error ? String(value.message) : String(value);
+    const cause = ((error as { cause?: unknown }).cause ?? error) as { code?: unknown; socket?: { bytesRead?: unknown } | null };
+    if (cause.code === 'ECONNRESET' || cause.code === 'EPIPE') return true;
+    return cause.code === 'UND_ERR_SOCKET' && typeof cause.socket?.bytesRead === 'number' && cause.socket.bytesRead > 0;
   } catch {
-    return Object.prototype.toString.call(value);
+    return false;
   }
 }
 
 /**
- * A failure below HTTP. When the request's signal fired, its reason (timeout or abort) is the error instead.
- * A request the transport refused to send because a header (the key included) has characters HTTP does not
- * allow is an `AymaraInputError`, not retried, and quotes no header value: fetch's own message quotes it.
+ * The one transport: every request of a client goes through a fetch, the first as the hundredth.
+ *
+ * - By default the runtime's global `fetch`, looked up at each request, so msw, nock and OpenTelemetry's fetch
+ *   instrumentation see every request, and a bundle deployed without node_modules keeps the runtime's keep-alive pool.
+ * - With a `dispatcher`, or proxy variables set, npm undici's own `fetch` over that dispatcher (an
+ *   `EnvHttpProxyAgent` for the variables, held by `OwnConnections` and closed with the client).
+ * - The `fetch` option replaces both.
  */
-export function connectionError(request: AymaraRequest, cause: unknown): unknown {
-  if (request.signal?.aborted) return request.signal.reason;
-  const bad = invalidHeader(request.headers);
-  if (bad !== undefined) {
-    const name = SECRET_HEADERS.has(bad) ? bad : JSON.stringify(bad.length > 40 ? `${bad.slice(0, 40)}...` : bad);
-    return new AymaraInputError(`Header ${name} has characters HTTP does not allow in a header name or value; nothing was sent`);
-  }
-  let code: unknown;
-  try {
-    const c = cause as { code?: unknown; cause?: { code?: unknown } } | undefined;
-    code = c?.code ?? c?.cause?.code;
-  } catch {
-    code = undefined;
-  }
-  // undici refuses some headers outright (`connection`, `transfer-encoding`, `expect`...); its messages name the header, never the value.
-  if (code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED') return new AymaraInputError(`Request not sent: ${safeString(cause)}`, { cause });
-  let detail = typeof code === 'string' ? code : safeString(cause);
-  let keptCause = cause;
-  for (const name of SECRET_HEADERS) {
-    const secret = request.headers[name];
-    if (secret && detail.includes(secret)) {
-      detail = detail.split(secret).join('[redacted]');
-      keptCause = undefined;
+export function createTransport(options: TransportOptions): Next {
+  let resolved: Promise<FetchLike> | undefined;
+
+  const resolveFetch = async (): Promise<FetchLike> => {
+    if (options.fetch) return options.fetch;
+    if (!options.dispatcher && !options.viaProxy) return (url, init) => globalThis.fetch(url, init);
+    const undici = await loadUndici();
+    if (options.dispatcher) {
+      if (!undici) throw new AymaraInputError('The `dispatcher` option needs the undici package, which could not be loaded here');
+      const dispatcher = options.dispatcher;
+      return (url, init) => undici.fetch(url, { ...(init as object), dispatcher }) as unknown as Promise<Response>;
     }
+    if (!undici) {
+      options.log.write(
+        'warn',
+        'Proxy variables are set but the undici package could not be loaded (a bundle without node_modules?): requests go through the global fetch, which uses the proxy only when NODE_USE_ENV_PROXY=1 is set.',
+      );
+      return (url, init) => globalThis.fetch(url, init);
+    }
+    const dispatcher = options.connections.proxyAgent(undici);
+    return (url, init) => undici.fetch(url, { ...(init as object), dispatcher }) as unknown as Promise<Response>;
+  };
+
+  const fetchOnce = async (fetchFn: FetchLike, request: AymaraRequest): Promise<Response> => {
+    const init: RequestInit = {
+      method: request.method,
+      headers: request.headers,
+      signal: request.signal ?? null,
+      // Redirects are the client's decision (the key may only follow same-origin ones), so fetch must not follow them.
+      redirect: 'manual',
+    };
+    if (request.body !== undefined) init.body = request.body;
+    try {
+      return await untilAborted(fetchFn(request.url, init), request.signal);
+    } catch (error) {
+      // The server closed a reused keep-alive connection as the request went out: nothing was answered, so the
+      // request is sent again at once, on a fresh connection, without costing a retry.
+      if (request.signal?.aborted || !IDEMPOTENT.has(request.method) || !deadKeepAliveConnection(error)) throw error;
+      return untilAborted(fetchFn(request.url, init), request.signal);
+    }
+  };
+
+  const send: Next = async (request) => {
+    let response: Response;
+    let body: string;
+    try {
+      const fetchFn = await (resolved ??= resolveFetch());
+      response = await fetchOnce(fetchFn, request);
+      if (response.status < 200 || response.status > 599) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new AymaraConnectionError(`The server answered with status ${response.status}, which is not a final HTTP response (${request.method} ${new URL(request.url).origin})`);
+      }
+      body = await untilAborted(readBody(response, options.maxResponseSize, request), request.signal);
+      // fetch hands the connection back to its pool a turn of the event loop after the body ends. Without this wait
+      // a caller that sends its next request at once (a paginator, a loop) finds the connection still busy and opens
+      // another one: a TCP and TLS handshake, and more connections than requests in flight.
+      await nextTurn();
+    } catch (error) {
+      throw transportError(request, error);
+    }
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    return { status: response.status, headers, body };
+  };
+
+  return send;
+}
+
+const nextTurn: () => Promise<void> =
+  typeof setImmediate === 'function' ? () => new Promise((resolve) => setImmediate(resolve)) : () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * The body as text, read as a stream and decoded as UTF-8 (fetch has already undone the content-encoding),
+ * a byte order mark dropped. Stops reading, and fails, as soon as it grows past `limit` bytes.
+ */
+async function readBody(response: Response, limit: number, request: AymaraRequest): Promise<string> {
+  const tooLarge = () =>
+    new AymaraResponseValidationError(`Response body is larger than maxResponseSize (${limit} bytes); not read further (${request.method} ${new URL(request.url).origin})`, {
+      path: '$',
+      status: response.status,
+      requestId: response.headers.get('x-request-id') || undefined,
+    });
+  // A declared length over the limit fails before a byte is read (it counts encoded bytes, so only when not encoded).
+  const declared = Number(response.headers.get('content-length'));
+  if (!response.headers.has('content-encoding') && declared > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
   }
-  return new AymaraConnectionError(`Connection error: ${detail} (${request.method} ${new URL(request.url).origin})`, { cause: keptCause });
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder(); // drops a leading BOM; invalid bytes become U+FFFD and fail JSON parsing or the schema
+  let text = '';
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
 }
 
 /**
@@ -82,22 +199,70 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
   });
 }
 
-/** Sends requests with a fetch-compatible function: a user's `fetch`, or the edge build's global `fetch`. */
-export function fetchTransport(fetchFn: FetchLike): Transport {
-  return async (request) => {
-    let response: Response;
-    let body: string;
-    try {
-      // Redirects are the client's decision (the key may only follow same-origin ones), so fetch must not follow them.
-      response = await untilAborted(fetchFn(request.url, { method: request.method, headers: request.headers, signal: request.signal ?? null, redirect: 'manual' }), request.signal);
-      body = await untilAborted(response.text(), request.signal);
-    } catch (error) {
-      throw connectionError(request, error);
+/** The `code` of an error or of its cause (fetch wraps network failures in `TypeError('fetch failed')`). */
+function errorCode(error: unknown): string | undefined {
+  try {
+    const e = error as { code?: unknown; cause?: { code?: unknown } } | undefined;
+    const code = e?.code ?? e?.cause?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `error.message` and its cause's, for matching; never throws. */
+function messages(error: unknown): string {
+  try {
+    const e = error as { message?: unknown; cause?: { message?: unknown } } | undefined;
+    return `${String(e?.message ?? '')} ${String(e?.cause?.message ?? '')}`;
+  } catch {
+    return '';
+  }
+}
+
+/** `String(value)`, which throws for some values (an object with no prototype, a bad `toString`). */
+function safeString(value: unknown): string {
+  try {
+    return value instanceof Error ? String(value.message) : String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/** The name of the first header HTTP cannot carry. Checked only on the error path, so it costs the hot path nothing. */
+function invalidHeader(headers: Readonly<Record<string, string>>): string | undefined {
+  for (const [name, value] of Object.entries(headers)) if (!isHeaderName(name) || !isHeaderValue(value)) return name;
+  return undefined;
+}
+
+/**
+ * What a failed send becomes. Errors the SDK made itself pass through; when the request's signal fired, its reason
+ * (timeout, abort, close) is the error. A proxy's 407 is an `AymaraAPIError`. A header HTTP cannot carry is an
+ * `AymaraInputError` quoting no header value (fetch's own message quotes it). Anything else below HTTP is an
+ * `AymaraConnectionError` whose message never holds a credential.
+ */
+function transportError(request: AymaraRequest, cause: unknown): unknown {
+  if (request.signal?.aborted) return request.signal.reason;
+  if (cause instanceof AymaraResponseValidationError || cause instanceof AymaraConnectionError || cause instanceof AymaraInputError) return cause;
+  if (/Proxy Authentication Required \(407\)|Proxy response \(407\)/.test(messages(cause))) {
+    return makeAPIError(407, {}, '');
+  }
+  const bad = invalidHeader(request.headers);
+  if (bad !== undefined) {
+    const name = SECRET_HEADERS.has(bad) ? bad : JSON.stringify(bad.length > 40 ? `${bad.slice(0, 40)}...` : bad);
+    return new AymaraInputError(`Header ${name} has characters HTTP does not allow in a header name or value; nothing was sent`);
+  }
+  const code = errorCode(cause);
+  // undici refuses some headers outright (`connection`, `transfer-encoding`...); its messages name the header, never the value.
+  if (code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED') return new AymaraInputError(`Request not sent: ${safeString((cause as { cause?: unknown }).cause ?? cause)}`, { cause });
+  let detail = code ?? safeString((cause as { cause?: unknown })?.cause ?? cause);
+  let keptCause = cause;
+  for (const name of SECRET_HEADERS) {
+    const secret = request.headers[name];
+    if (secret && detail.includes(secret)) {
+      detail = detail.split(secret).join('[redacted]');
+      keptCause = undefined;
     }
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => {
-      headers[name] = value;
-    });
-    return { status: response.status, headers, body, raw: response } satisfies AymaraResponse;
-  };
+  }
+  return new AymaraConnectionError(`Connection error: ${detail} (${request.method} ${new URL(request.url).origin})`, { cause: keptCause });
 }

@@ -1,7 +1,20 @@
-/** One run of the mock API: its responses as the API would return them, and optionally its workspace. */
-export interface MockRun {
+import type { EvalRun, EvalRunStatus } from '../index.js';
+
+/**
+ * One run of the mock API: its responses as the API would return them, optionally its workspace and status, and any
+ * run fields to serve as they are (`name`, `evaluation`, ...; `num_prompts`, `num_responses_scored` and `pass_rate`
+ * are computed from the responses unless given).
+ */
+export interface MockRun extends Partial<Omit<EvalRun, 'eval_run_uuid' | 'status' | 'workspace_uuid' | 'responses'>> {
   /** The workspace the run belongs to. A request naming another `workspace_uuid` gets a 404 `resource.not_found`. */
   workspace_uuid?: string | undefined;
+  /** What `GET /v2/eval-runs/{uuid}` says of the run: default `'finished'`. */
+  status?: EvalRunStatus | undefined;
+  /**
+   * Lets a `'processing'` run finish by itself: after this many reads of the run (polls), or this many milliseconds
+   * after the mock started, whichever comes first. Until then `num_responses_scored` grows with the polls or time.
+   */
+  finishAfter?: { polls?: number | undefined; ms?: number | undefined } | undefined;
   /**
    * The scored responses, in order, served as is (unknown fields included). Each needs at least a string
    * `prompt_uuid`; `generateResponses()` makes complete ones.
@@ -46,6 +59,15 @@ export function validateFixtures(fixtures: MockFixtures): void {
     const at = `fixtures.runs[${JSON.stringify(runUUID)}]`;
     if (!isObject(run)) invalid(at, 'must be an object { workspace_uuid?, responses }', run);
     if (run.workspace_uuid !== undefined && typeof run.workspace_uuid !== 'string') invalid(`${at}.workspace_uuid`, 'must be a string when given', run.workspace_uuid);
+    if (run.status !== undefined && typeof run.status !== 'string') invalid(`${at}.status`, 'must be a string when given', run.status);
+    const { finishAfter } = run;
+    if (finishAfter !== undefined) {
+      if (!isObject(finishAfter)) invalid(`${at}.finishAfter`, 'must be an object { polls?, ms? }', finishAfter);
+      for (const key of ['polls', 'ms'] as const) {
+        const value = finishAfter[key];
+        if (value !== undefined && !(Number.isFinite(value) && value >= 0)) invalid(`${at}.finishAfter.${key}`, 'must be a number >= 0 when given', value);
+      }
+    }
     if (!Array.isArray(run.responses)) invalid(`${at}.responses`, 'must be an array of scored responses', run.responses);
     run.responses.forEach((response, i) => {
       if (!isObject(response)) invalid(`${at}.responses[${i}]`, 'must be an object', response);

@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../index.js';
-import { validateFixtures, type MockFixtures } from './fixtures.js';
+import { validateFixtures, type MockFixtures, type MockRun } from './fixtures.js';
 
 /**
  * Which requests a fault applies to: a predicate, or fields that must all equal the request's
@@ -7,7 +7,7 @@ import { validateFixtures, type MockFixtures } from './fixtures.js';
  */
 export type MockFaultMatch =
   | ((request: MockRequest) => boolean)
-  | Partial<Pick<MockRequest, 'method' | 'eval_run_uuid' | 'offset' | 'limit' | 'workspace_uuid'>>;
+  | Partial<Pick<MockRequest, 'method' | 'route' | 'eval_run_uuid' | 'offset' | 'limit' | 'workspace_uuid'>>;
 
 /**
  * A fault to inject into the mock API's answers. Combine fields: `{ status: 503, times: 1, headers: { 'retry-after': '1' } }`,
@@ -47,7 +47,9 @@ export interface MockRequest {
   url: URL;
   /** Request headers, lower-case names. */
   headers: Record<string, string>;
-  /** The run the path names (decoded), when the path is `{base}/v2/eval-runs/{eval_run_uuid}/responses`. */
+  /** Which endpoint the path names: `'responses'` (the list), `'run'` (one run), or undefined for no route. */
+  route: MockRouteName | undefined;
+  /** The run the path names (decoded). */
   eval_run_uuid: string | undefined;
   /** The `offset` asked for; 0 when absent (NaN when not a number). */
   offset: number;
@@ -89,7 +91,18 @@ const USUAL_CODE: Record<number, ErrorCode> = {
 export const DEFAULT_LIMIT = 100;
 /** The largest page the mock serves: a larger `limit` is capped to this, as a real server might. */
 export const MAX_LIMIT = 500;
-const ROUTE = /^\/v2\/eval-runs\/([^/]+)\/responses$/;
+
+/** The endpoints the mock serves. */
+export type MockRouteName = 'responses' | 'run';
+
+/**
+ * The mock's route table: a path pattern (its one group is the run's uuid) and how to answer a GET for a run that
+ * exists, in the right workspace, with the right key. A new endpoint is one row here.
+ */
+const ROUTES: readonly { name: MockRouteName; pattern: RegExp; answer: (api: MockAymaraAPI, request: MockRequest, runUUID: string, run: MockRun) => MockAnswer }[] = [
+  { name: 'responses', pattern: /^\/v2\/eval-runs\/([^/]+)\/responses$/, answer: (api, request, _uuid, run) => api.answerPage(request, run) },
+  { name: 'run', pattern: /^\/v2\/eval-runs\/([^/]+)$/, answer: (api, request, uuid, run) => api.answerRun(request, uuid, run) },
+];
 
 function fail(message: string): never {
   throw new TypeError(`aymara-ai/testing: ${message}`);
@@ -145,8 +158,8 @@ export interface MockAymaraAPIOptions {
 
 /**
  * The mock Aymara API, free of any HTTP library: the loopback server (`startMockServer`) and the msw handlers
- * (`mockAymaraHandlers`) both answer with it. It serves `GET {basePath}/v2/eval-runs/{eval_run_uuid}/responses`
- * from the fixtures, honouring `limit` (default 100, capped at 500), `offset`, `workspace_uuid` (a run in another
+ * (`mockAymaraHandlers`) both answer with it. It serves `GET {basePath}/v2/eval-runs/{eval_run_uuid}` (the run, its
+ * status and totals) and `GET {basePath}/v2/eval-runs/{eval_run_uuid}/responses` from the fixtures, honouring `limit` (default 100, capped at 500), `offset`, `workspace_uuid` (a run in another
  * workspace is a 404 `resource.not_found`) and the key (a wrong or missing `x-api-key` is a 401 `auth.invalid_key`),
  * and records every request it receives.
  *
@@ -160,6 +173,8 @@ export class MockAymaraAPI {
   /** Every request received so far, in order: answered, failed by a fault, or reset. */
   readonly requests: MockRequest[] = [];
   readonly #faults: MockFault[] = [];
+  readonly #runs = new Map<string, { polls: number; status: string | undefined }>();
+  readonly #startedAt = Date.now();
   #requestCounter = 0;
 
   constructor(fixtures: MockFixtures, options: MockAymaraAPIOptions | readonly MockFault[] = {}) {
@@ -195,7 +210,8 @@ export class MockAymaraAPI {
       method,
       url,
       headers,
-      eval_run_uuid: route,
+      route: route?.name,
+      eval_run_uuid: route?.runUUID,
       offset: query.has('offset') ? Number(query.get('offset')) : 0,
       limit: query.has('limit') ? Number(query.get('limit')) : undefined,
       workspace_uuid: query.get('workspace_uuid') ?? undefined,
@@ -204,17 +220,20 @@ export class MockAymaraAPI {
     };
   }
 
-  /** The decoded run uuid when the URL is the responses route under `basePath`. */
-  #route(url: URL): string | undefined {
+  /** The route the URL names under `basePath`, with the decoded run uuid. */
+  #route(url: URL): { name: MockRouteName; runUUID: string } | undefined {
     const path = url.pathname;
     if (this.basePath && !(path === this.basePath || path.startsWith(`${this.basePath}/`))) return undefined;
-    const match = ROUTE.exec(path.slice(this.basePath.length));
-    if (!match?.[1]) return undefined;
-    try {
-      return decodeURIComponent(match[1]);
-    } catch {
-      return undefined;
+    for (const { name, pattern } of ROUTES) {
+      const match = pattern.exec(path.slice(this.basePath.length));
+      if (!match?.[1]) continue;
+      try {
+        return { name, runUUID: decodeURIComponent(match[1]) };
+      } catch {
+        return undefined;
+      }
     }
+    return undefined;
   }
 
   /** Records a request and picks the fault for it, counting down the fault's `times`. Call once per request. */
@@ -260,23 +279,83 @@ export class MockAymaraAPI {
       return raw(this.#error(fault.status, code, fault.message ?? `Injected fault: status ${fault.status}`, extra));
     }
     if (request.headers['x-api-key'] !== this.fixtures.apiKey) return this.#error(401, 'auth.invalid_key', 'Invalid or missing API key');
+    const route = ROUTES.find((r) => r.name === request.route);
     const runUUID = request.eval_run_uuid;
-    if (runUUID === undefined) return this.#error(404, 'resource.not_found', `No route for ${request.method} ${request.url.pathname}`);
+    if (!route || runUUID === undefined) return this.#error(404, 'resource.not_found', `No route for ${request.method} ${request.url.pathname}`);
     if (request.method !== 'GET') return this.#error(405, 'validation.invalid_request', `Method ${request.method} not allowed`);
     const run = Object.hasOwn(this.fixtures.runs, runUUID) ? this.fixtures.runs[runUUID] : undefined;
     const workspace = request.workspace_uuid;
     if (!run || (workspace !== undefined && workspace !== run.workspace_uuid)) {
       return this.#error(404, 'resource.not_found', `Eval run ${runUUID} not found${workspace !== undefined ? ` in workspace ${workspace}` : ''}`);
     }
+    const answer = route.answer(this, request, runUUID, run);
+    return answer.status === 200 ? raw({ ...answer, headers: { ...answer.headers, ...extra } }) : answer;
+  }
+
+  /** @internal A page of a run's responses, honouring `limit` (default 100, capped at 500) and `offset`. */
+  answerPage(request: MockRequest, run: MockRun): MockAnswer {
     const limit = request.limit ?? DEFAULT_LIMIT;
     const { offset } = request;
     if (!Number.isInteger(limit) || limit < 1) return this.#error(422, 'validation.invalid_request', 'limit must be an integer >= 1');
     if (!Number.isInteger(offset) || offset < 0) return this.#error(422, 'validation.invalid_request', 'offset must be an integer >= 0');
     const items = run.responses.slice(offset, offset + Math.min(limit, MAX_LIMIT));
-    return raw({
-      status: 200,
-      headers: { 'content-type': 'application/json', 'x-request-id': this.#nextRequestId(), ...extra },
-      body: JSON.stringify({ items, count: run.responses.length }),
+    return this.#ok({ items, count: run.responses.length });
+  }
+
+  /** @internal The run itself: its status (which may move on with each read, see `finishAfter`) and totals. */
+  answerRun(_request: MockRequest, runUUID: string, run: MockRun): MockAnswer {
+    const state = this.#runState(runUUID);
+    state.polls += 1;
+    const { status, progress } = this.#status(run, state);
+    const { responses, workspace_uuid, status: _status, finishAfter: _finishAfter, ...fields } = run;
+    const total = responses.length;
+    const scored = responses.filter((r) => typeof r.is_passed === 'boolean' && r.exclude_from_scoring !== true);
+    const passed = scored.filter((r) => r.is_passed === true).length;
+    const finished = status === 'finished';
+    return this.#ok({
+      eval_run_uuid: runUUID,
+      eval_uuid: `eval-${runUUID}`,
+      name: `Eval run ${runUUID}`,
+      created_at: new Date(this.#startedAt).toISOString(),
+      updated_at: new Date().toISOString(),
+      workspace_uuid: workspace_uuid ?? null,
+      is_sandbox: false,
+      num_prompts: total,
+      num_responses_scored: finished ? total : Math.min(total, Math.floor(total * progress)),
+      pass_rate: finished && scored.length > 0 ? passed / scored.length : null,
+      ...fields,
+      status,
     });
+  }
+
+  /**
+   * Sets a run's status by hand, from now on (`'processing'`, `'finished'`, `'failed'`, or any other string); `undefined`
+   * goes back to the fixture's.
+   */
+  setRunStatus(runUUID: string, status: string | undefined): void {
+    this.#runState(runUUID).status = status;
+  }
+
+  #runState(runUUID: string): { polls: number; status: string | undefined } {
+    let state = this.#runs.get(runUUID);
+    if (!state) this.#runs.set(runUUID, (state = { polls: 0, status: undefined }));
+    return state;
+  }
+
+  /** A run's status now, and how far its scoring has gone (0 to 1) while it is processing. */
+  #status(run: MockRun, state: { polls: number; status: string | undefined }): { status: string; progress: number } {
+    if (state.status !== undefined) return { status: state.status, progress: state.status === 'finished' ? 1 : 0 };
+    const status = run.status ?? 'finished';
+    const { finishAfter } = run;
+    if (status !== 'processing' || !finishAfter) return { status, progress: status === 'finished' ? 1 : 0 };
+    const byPolls = finishAfter.polls !== undefined ? state.polls / (finishAfter.polls + 1) : 0;
+    const byTime = finishAfter.ms !== undefined ? (Date.now() - this.#startedAt) / finishAfter.ms : 0;
+    const pollsDone = finishAfter.polls !== undefined && state.polls > finishAfter.polls;
+    const timeDone = finishAfter.ms !== undefined && Date.now() - this.#startedAt >= finishAfter.ms;
+    return pollsDone || timeDone ? { status: 'finished', progress: 1 } : { status, progress: Math.max(byPolls, byTime) };
+  }
+
+  #ok(body: unknown): MockAnswer {
+    return { status: 200, headers: { 'content-type': 'application/json', 'x-request-id': this.#nextRequestId() }, body: JSON.stringify(body) };
   }
 }

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { AddressInfo, Socket } from 'node:net';
 import type { MockFixtures } from './fixtures.js';
 import { MockAymaraAPI, type MockFault } from './mock-api.js';
@@ -34,8 +35,8 @@ function headersOf(req: IncomingMessage): Record<string, string> {
 }
 
 /**
- * Starts the mock Aymara API on 127.0.0.1: a real HTTP server with keep-alive, so it exercises the SDK's default
- * (undici) transport exactly as production does. A `reset` fault destroys the socket without an answer.
+ * Starts the mock Aymara API on 127.0.0.1: a real HTTP server with keep-alive and gzip (when the request asks for it),
+ * so it exercises the SDK's transport as production does. A `reset` fault destroys the socket without an answer.
  *
  * @throws TypeError when the fixtures or faults are malformed.
  *
@@ -65,8 +66,11 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
           req.socket.destroy();
           return;
         }
-        res.writeHead(outcome.status, { ...outcome.headers, 'content-length': Buffer.byteLength(outcome.body) });
-        res.end(outcome.body);
+        // Gzip when the client asks for it, as the real API's front end does: what goes over the wire is what users get.
+        const gzip = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '') && outcome.body.length > 0 && !outcome.headers['content-encoding'];
+        const body = gzip ? gzipSync(outcome.body) : Buffer.from(outcome.body);
+        res.writeHead(outcome.status, { ...outcome.headers, ...(gzip ? { 'content-encoding': 'gzip', vary: 'accept-encoding' } : {}), 'content-length': body.length });
+        res.end(body);
       },
       (error: unknown) => {
         // A `match` predicate threw: answer 500 so the test sees it, and say why.

@@ -3,7 +3,7 @@ import { Runs } from './runs.js';
 
 /** Evals and their runs. */
 export class Evals {
-  /** Eval runs: list the scored responses of a run. */
+  /** Eval runs: read a run, list its scored responses. */
   readonly runs: Runs;
 
   /** @internal */

@@ -1,14 +1,17 @@
 import type { APIClient } from '../../core/api-client.js';
+import type { APIPromise } from '../../core/api-promise.js';
 import type { RequestOptions } from '../../core/config.js';
 import type { PagePromise } from '../../core/pagination.js';
+import { EvalRunSchema, GetRunParamsSchema, type EvalRun, type GetRunParams } from '../../schemas/eval-run.js';
 import {
   EvalScoredResponsesPageSchema,
   ListResponsesParamsSchema,
   type EvalScoredResponse,
+  type EvalScoredResponsesPageBody,
   type ListResponsesParams,
 } from '../../schemas/eval-scored-response.js';
 
-/** Eval runs: the scored answers of your AI system. */
+/** Eval runs: their status, and the scored answers of your AI system. */
 export class Runs {
   readonly #client: APIClient;
 
@@ -18,9 +21,27 @@ export class Runs {
   }
 
   /**
+   * Reads one eval run (`GET /v2/eval-runs/{eval_run_uuid}`): its status and, once scoring is done, its totals.
+   * A run's responses are final only when `status` is `'finished'`.
+   *
+   * @example
+   * ```ts
+   * const run = await client.evals.runs.get('run-uuid');
+   * if (run.status !== 'finished') console.log(`${run.status}: ${run.num_responses_scored} of ${run.num_prompts} scored`);
+   * ```
+   * @throws AymaraInputError before sending when `evalRunUUID` or a parameter is invalid.
+   */
+  get(evalRunUUID: string, params?: GetRunParams, options?: RequestOptions): APIPromise<EvalRun> {
+    return this.#client._request<EvalRun>(
+      { method: 'GET', path: '/v2/eval-runs/{eval_run_uuid}', pathParams: { eval_run_uuid: evalRunUUID }, params, paramsSchema: GetRunParamsSchema, responseSchema: EvalRunSchema },
+      options,
+    );
+  }
+
+  /**
    * Lists the scored responses of an eval run (`GET /v2/eval-runs/{eval_run_uuid}/responses`).
    *
-   * `await` it for one page; `for await` it for every response of the run, in order.
+   * `await` it for one page; `for await` it for every response of the run, in order; `.iterPages()` for page by page.
    *
    * @example
    * ```ts
@@ -31,14 +52,15 @@ export class Runs {
    * ```
    * @throws AymaraInputError before sending when `evalRunUUID` or a parameter is invalid.
    */
-  listResponses(evalRunUUID: string, params?: ListResponsesParams, options?: RequestOptions): PagePromise<EvalScoredResponse> {
-    return this.#client._listOffsetPage(
+  listResponses(evalRunUUID: string, params?: ListResponsesParams, options?: RequestOptions): PagePromise<EvalScoredResponse, EvalScoredResponsesPageBody> {
+    return this.#client._requestPage<EvalScoredResponse, EvalScoredResponsesPageBody>(
       {
+        method: 'GET',
         path: '/v2/eval-runs/{eval_run_uuid}/responses',
         pathParams: { eval_run_uuid: evalRunUUID },
         params,
         paramsSchema: ListResponsesParamsSchema,
-        pageSchema: EvalScoredResponsesPageSchema,
+        responseSchema: EvalScoredResponsesPageSchema,
       },
       options,
     );

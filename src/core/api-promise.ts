@@ -1,0 +1,81 @@
+import type { AymaraResponse } from './pipeline.js';
+
+/** What `.withResponse()` gives: the parsed data, the HTTP response and the request id. */
+export interface WithResponse<T> {
+  /** What `await` would have given. */
+  data: T;
+  /** The HTTP response: status and headers readable (its body was already read to parse `data`). */
+  response: Response;
+  /** The `x-request-id` the API answered with, if any: quote it to Aymara support. */
+  requestId: string | undefined;
+}
+
+/** The request id of a response, if the API sent one. */
+export function requestIdOf(response: AymaraResponse): string | undefined {
+  return response.headers['x-request-id'] || undefined;
+}
+
+/** A WHATWG `Response` holding the body text, its body unread. */
+export function toWebResponse(response: AymaraResponse): Response {
+  return new Response(response.body, { status: response.status, headers: response.headers });
+}
+
+/**
+ * The result of every API call: `await` it for the parsed data, or ask for more with `withResponse()` (data,
+ * response and request id) or `asResponse()` (the raw response, unparsed).
+ *
+ * The request is sent when the call is made, like a plain promise, so context the caller holds (AsyncLocalStorage,
+ * tracing) goes with it. A result nobody reads is dropped quietly rather than crashing the process as an unhandled
+ * rejection.
+ */
+export class APIPromise<T> implements PromiseLike<T> {
+  readonly #response: Promise<AymaraResponse>;
+  readonly #parse: (response: AymaraResponse) => T;
+  #parsed: Promise<WithResponse<T>> | undefined;
+
+  /** @internal */
+  constructor(response: Promise<AymaraResponse>, parse: (response: AymaraResponse) => T) {
+    this.#response = response;
+    this.#parse = parse;
+    response.catch(() => undefined);
+  }
+
+  /** The raw HTTP response of a successful call, its body unread and unparsed. Error statuses still reject. */
+  asResponse(): Promise<Response> {
+    return this.#response.then(toWebResponse);
+  }
+
+  /** The parsed data with the HTTP response and the request id. */
+  withResponse(): Promise<WithResponse<T>> {
+    return (this.#parsed ??= this.#response.then((response) => {
+      const data = this.#parse(response);
+      return {
+        data,
+        requestId: requestIdOf(response),
+        // Built only when read: most callers want the data alone.
+        get response() {
+          return toWebResponse(response);
+        },
+      };
+    }));
+  }
+
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.withResponse().then(onfulfilled ? (r) => onfulfilled(r.data) : (r) => r.data as unknown as R1, onrejected);
+  }
+
+  catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return this.then(undefined, onrejected);
+  }
+
+  finally(onfinally?: (() => void) | null): Promise<T> {
+    return this.then().finally(onfinally);
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'APIPromise';
+  }
+}

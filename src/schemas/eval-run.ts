@@ -1,0 +1,137 @@
+// One eval run: the answer of `GET /v2/eval-runs/{eval_run_uuid}`. As in eval-scored-response.ts, each model is
+// a hand-written type (what users see) tied by `Agrees` to the zod schema that parses it (what runs).
+import * as z from 'zod/mini';
+import { EvalScoredResponseSchema, workspaceUUIDParam, type EvalScoredResponse } from './eval-scored-response.js';
+import type { Agrees, Assert } from './type-check.js';
+
+/** A run's status. `'finished'` means its responses are final; other values may appear and mean "not finished". */
+export type EvalRunStatus = 'created' | 'processing' | 'finished' | 'failed' | (string & {});
+
+/** The eval a run belongs to. Unknown fields are kept at run time. */
+export type Eval = {
+  ai_description: string;
+  eval_type: string;
+  eval_uuid?: string | null | undefined;
+  name?: string | null | undefined;
+  status?: EvalRunStatus | null | undefined;
+  /** What the eval's prompts ask for: `'text'`, `'image'`, `'video'`; open to new values. */
+  modality?: 'text' | 'image' | 'video' | (string & {}) | null | undefined;
+  language?: string | null | undefined;
+  num_prompts?: number | null | undefined;
+  is_jailbreak?: boolean | null | undefined;
+  is_sandbox?: boolean | null | undefined;
+  workspace_uuid?: string | null | undefined;
+  /** ISO 8601 date-time. */
+  created_at?: string | null | undefined;
+  /** ISO 8601 date-time. */
+  updated_at?: string | null | undefined;
+  created_by?: string | null | undefined;
+  eval_instructions?: string | null | undefined;
+};
+
+/** Parses an {@link Eval}. Unknown fields are kept. */
+export const EvalSchema = z.looseObject({
+  ai_description: z.string(),
+  eval_type: z.string(),
+  eval_uuid: z.nullish(z.string()),
+  name: z.nullish(z.string()),
+  status: z.nullish(z.string()),
+  modality: z.nullish(z.string()),
+  language: z.nullish(z.string()),
+  num_prompts: z.nullish(z.int()),
+  is_jailbreak: z.nullish(z.boolean()),
+  is_sandbox: z.nullish(z.boolean()),
+  workspace_uuid: z.nullish(z.string()),
+  created_at: z.nullish(z.string()),
+  updated_at: z.nullish(z.string()),
+  created_by: z.nullish(z.string()),
+  eval_instructions: z.nullish(z.string()),
+});
+
+/** An example given with a run: a prompt, a response, and whether it shows a pass or a fail. */
+export type EvalRunExample = {
+  prompt: string;
+  response: string;
+  /** `'pass'` or `'fail'`. */
+  type: 'pass' | 'fail' | (string & {});
+  example_uuid?: string | null | undefined;
+  explanation?: string | null | undefined;
+};
+
+/** Parses an {@link EvalRunExample}. Unknown fields are kept. */
+export const EvalRunExampleSchema = z.looseObject({
+  prompt: z.string(),
+  response: z.string(),
+  type: z.string(),
+  example_uuid: z.nullish(z.string()),
+  explanation: z.nullish(z.string()),
+});
+
+/**
+ * One eval run: its status and, once scoring is done, its totals.
+ *
+ * Fields the API adds after this version are kept on the object at run time but are not part of the type:
+ * read one with `(run as Record<string, unknown>).new_field`.
+ */
+export type EvalRun = {
+  eval_run_uuid: string;
+  eval_uuid: string;
+  /** `'finished'` once the responses are final; see {@link EvalRunStatus}. */
+  status: EvalRunStatus;
+  /** ISO 8601 date-time. */
+  created_at: string;
+  /** ISO 8601 date-time. */
+  updated_at: string;
+  name?: string | null | undefined;
+  ai_description?: string | null | undefined;
+  workspace_uuid?: string | null | undefined;
+  is_sandbox?: boolean | null | undefined;
+  /** Prompts in the run. */
+  num_prompts?: number | null | undefined;
+  /** Responses scored so far. */
+  num_responses_scored?: number | null | undefined;
+  /** A fraction from 0 to 1. */
+  pass_rate?: number | null | undefined;
+  evaluation?: Eval | null | undefined;
+  eval_run_examples?: EvalRunExample[] | null | undefined;
+  /** The run's scored responses, when the API includes them. */
+  responses?: EvalScoredResponse[] | null | undefined;
+};
+
+/** Parses an {@link EvalRun}. Unknown fields are kept; any `status` string is accepted. */
+export const EvalRunSchema = z.looseObject({
+  eval_run_uuid: z.string(),
+  eval_uuid: z.string(),
+  status: z.string(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  name: z.nullish(z.string()),
+  ai_description: z.nullish(z.string()),
+  workspace_uuid: z.nullish(z.string()),
+  is_sandbox: z.nullish(z.boolean()),
+  num_prompts: z.nullish(z.int()),
+  num_responses_scored: z.nullish(z.int()),
+  pass_rate: z.nullish(z.number()),
+  evaluation: z.nullish(EvalSchema),
+  eval_run_examples: z.nullish(z.array(EvalRunExampleSchema)),
+  responses: z.nullish(z.array(EvalScoredResponseSchema)),
+});
+
+/** Query parameters of `evals.runs.get`. Only those given are sent. */
+export type GetRunParams = {
+  /** The workspace the run belongs to. */
+  workspace_uuid?: string | undefined;
+};
+
+/** Checks {@link GetRunParams}. Strict: an unknown name is an input error. */
+export const GetRunParamsSchema = z.strictObject({
+  workspace_uuid: workspaceUUIDParam(),
+});
+
+// The types above and the schemas must describe the same data.
+type _Checks = [
+  Assert<Agrees<z.output<typeof EvalSchema>, Eval>>,
+  Assert<Agrees<z.output<typeof EvalRunExampleSchema>, EvalRunExample>>,
+  Assert<Agrees<z.output<typeof EvalRunSchema>, EvalRun>>,
+  Assert<Agrees<z.output<typeof GetRunParamsSchema>, GetRunParams>>,
+];
