@@ -1,24 +1,15 @@
-import { resolve } from 'node:path';
 import { defineConfig } from 'tsup';
-import type { Plugin } from 'esbuild';
 
 const entry = { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'testing/msw': 'src/testing/msw.ts' };
 const shared = { entry, target: 'node22', platform: 'node', sourcemap: true, dts: true, splitting: false, treeshake: true } as const;
-
-/** The edge build swaps the undici transport for the global-fetch one, so undici is never referenced. */
-const edgeTransport: Plugin = {
-  name: 'edge-transport',
-  setup(build) {
-    build.onResolve({ filter: /\/default-transport\.js$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.replace(/\.js$/, '.edge.ts')) }));
-  },
-};
 
 export default defineConfig([
   { ...shared, format: 'esm', clean: true },
   // p-retry (and its one dependency) ship only as ESM, so the CommonJS build carries its own copy.
   { ...shared, format: 'cjs', noExternal: ['p-retry', 'is-network-error'] },
-  // Export conditions workerd, edge-light and browser: global fetch, no undici, no node: modules.
-  { entry: { 'edge/index': 'src/index.ts' }, format: 'esm', target: 'es2022', platform: 'neutral', sourcemap: true, dts: false, treeshake: true, esbuildPlugins: [edgeTransport] },
+  // Export conditions workerd, edge-light and browser: the same code built for a neutral platform (ES2022, no node:
+  // modules; undici is only ever imported at run time for a dispatcher or a proxy, which edge runtimes do not have).
+  { entry: { 'edge/index': 'src/index.ts' }, format: 'esm', target: 'es2022', platform: 'neutral', sourcemap: true, dts: false, treeshake: true },
   // The bin uses the SDK through its public face: `aymara-ai` resolves to the package itself at run time.
   { entry: { cli: 'src/cli/index.ts' }, format: 'esm', target: 'node22', platform: 'node', external: ['aymara-ai'], sourcemap: true, dts: false },
 ]);
