@@ -3,9 +3,9 @@
  *
  *   npx vitest run examples/testing-with-the-mock.test.ts
  *
- * No key and no network: `aymara-ai/testing` serves fixture data from a loopback server (your code keeps the
- * SDK's default transport) or from msw handlers (your code gives the client `fetch`). msw is only needed for the
- * second part (`npm i -D msw`).
+ * No key and no network: `aymara-ai/testing` serves fixture data from a loopback server (the whole HTTP stack, no
+ * mocking library) or from msw handlers. Either way the client is the one your code makes, with no test-only option.
+ * msw is only needed for the second part (`npm i -D msw`).
  */
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +44,7 @@ const fixtures: MockFixtures = {
 };
 const EXPECTED = ['p-1', 'g-0', 'g-50', 'g-100', 'g-150', 'g-200'];
 
-describe('with the loopback server (the SDK default transport)', () => {
+describe('with the loopback server', () => {
   let server: MockServer;
   let client: AymaraAI;
 
@@ -78,19 +78,28 @@ describe('with the loopback server (the SDK default transport)', () => {
   });
 });
 
-describe('with msw handlers (a client given fetch)', () => {
-  const { handlers } = mockAymaraHandlers({ fixtures, baseURL: 'https://api.aymara.ai' });
+describe('with msw handlers', () => {
+  const { handlers, api } = mockAymaraHandlers({ fixtures, baseURL: 'https://api.aymara.ai' });
   const msw = setupServer(...handlers);
-  let client: AymaraAI;
+  // Made before msw listens, as a client your app creates when its module loads would be: the SDK looks the global
+  // fetch up at each request, so msw sees them all.
+  const client = new AymaraAI({ apiKey: 'test-key', baseURL: 'https://api.aymara.ai' });
 
-  beforeAll(() => {
-    msw.listen();
-    // After listen(): msw swaps globalThis.fetch there, so take it now.
-    client = new AymaraAI({ apiKey: 'test-key', baseURL: 'https://api.aymara.ai', fetch: globalThis.fetch });
+  beforeAll(() => msw.listen({ onUnhandledFrame: 'error' })); // a request no handler answers fails the test
+  afterEach(() => api.reset());
+  afterAll(async () => {
+    msw.close();
+    await client.close();
   });
-  afterAll(() => msw.close());
 
   it('finds the failed prompts on every page', async () => {
     expect(await failedPrompts(client, RUN)).toEqual(EXPECTED);
+    expect(api.requests).toHaveLength(3);
+  });
+
+  it('gets through a brief outage: the SDK retries a 503', async () => {
+    api.inject({ status: 503, times: 1, match: { offset: 200 }, headers: { 'retry-after-ms': '1' } });
+    expect(await failedPrompts(client, RUN)).toEqual(EXPECTED);
+    expect(api.requests.filter((r) => r.offset === 200)).toHaveLength(2);
   });
 });

@@ -1,8 +1,8 @@
 /**
  * aymara-ai/testing: a mock Aymara API for your own tests, with no key and no network.
  *
- * - `startMockServer()`: a real loopback HTTP server, for code that uses the SDK's default transport.
- * - `mockAymaraHandlers()` in `aymara-ai/testing/msw`: the same API as msw handlers, for clients given `fetch`.
+ * - `startMockServer()`: a real loopback HTTP server, the whole HTTP stack with no mocking library.
+ * - `mockAymaraHandlers()` in `aymara-ai/testing/msw`: the same API as msw handlers, which serve a default client.
  *   It lives in its own entry, so this one does not need msw installed.
  *
  * Both serve fixtures (`{ apiKey, runs: { [eval_run_uuid]: { workspace_uuid?, responses } } }`), record the

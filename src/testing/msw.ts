@@ -31,9 +31,9 @@ export interface MockAymaraHandlers {
  * msw handlers that serve the mock Aymara API at `baseURL`, with the same behaviour as `startMockServer()`. A `reset`
  * fault answers a network error (`fetch` rejects), which the SDK reports as an `AymaraConnectionError`.
  *
- * msw intercepts the global `fetch`, not the sockets undici opens itself, so give the client `fetch`. msw replaces
- * `globalThis.fetch` in `server.listen()`: create the client after `listen()`, or pass a function that looks
- * the global up on each call (`fetch: (url, init) => globalThis.fetch(url, init)`).
+ * A default client needs no option: it looks the global `fetch` up at each request, so msw sees every request
+ * (retries and prefetched pages included), whether the client was created before or after `server.listen()`.
+ * A client given a `dispatcher` sends through npm undici's own `fetch` instead, which msw does not intercept.
  *
  * @throws TypeError when the fixtures, faults or `baseURL` are malformed.
  *
@@ -42,8 +42,8 @@ export interface MockAymaraHandlers {
  * import { setupServer } from 'msw/node';
  * const { handlers, api } = mockAymaraHandlers({ fixtures: { apiKey: 'test', runs: { 'run-1': { responses } } } });
  * const server = setupServer(...handlers);
- * server.listen();
- * const client = new AymaraAI({ apiKey: 'test', baseURL: 'https://api.aymara.ai', fetch: globalThis.fetch }); // after listen()
+ * server.listen({ onUnhandledFrame: 'error' });
+ * const client = new AymaraAI({ apiKey: 'test', baseURL: 'https://api.aymara.ai' });
  * ```
  */
 export function mockAymaraHandlers(options: MockAymaraHandlersOptions): MockAymaraHandlers {
