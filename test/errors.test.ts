@@ -1,11 +1,16 @@
-import { http, HttpResponse } from 'msw';
+import { http, HttpResponse, passthrough } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
+  AymaraAbortError,
   AymaraAI,
   AymaraAPIError,
+  AymaraConnectionError,
   AymaraError,
+  AymaraInputError,
+  AymaraResponseValidationError,
+  AymaraTimeoutError,
   BadRequestError,
   ConflictError,
   InternalServerError,
@@ -15,6 +20,7 @@ import {
   ServiceUnavailableError,
   UnprocessableEntityError,
 } from 'aymara-ai';
+import { makeAPIError } from '../src/core/errors.js';
 import { json, startServer } from './helpers/server.js';
 
 const BASE = 'https://api.errors.test';
@@ -70,7 +76,7 @@ function expectExactly(error: AymaraAPIError, Class: ErrorClass): void {
   expect(error).toBeInstanceOf(Error);
 }
 
-describe('SPEC 6 table: a known code in the envelope decides the class', () => {
+describe('a known code in the envelope decides the class', () => {
   it.each<[string, number, ErrorClass]>([
     ['auth.invalid_key', 401, AuthenticationError],
     ['auth.expired_key', 401, AuthenticationError],
@@ -121,7 +127,7 @@ describe('SPEC 6 table: a known code in the envelope decides the class', () => {
   });
 });
 
-describe('SPEC 6 table: without a known code the status decides', () => {
+describe('without a known code the status decides', () => {
   it.each<[number, ErrorClass]>([
     [503, ServiceUnavailableError],
     [500, InternalServerError],
@@ -224,12 +230,15 @@ describe('requestId and headers', () => {
     expect((await failure()).requestId).toBeUndefined();
   });
 
-  it('carries the response headers, by lower-case name', async () => {
-    answer(429, envelope('quota.limit_exceeded', 'slow down'), { 'X-RateLimit-Remaining': '0', 'X-Request-Id': 'r-429' });
-    const error = await failure();
+  it('carries the response headers as a WHATWG Headers, read by any case of name', async () => {
+    answer(429, envelope('quota.limit_exceeded', 'slow down'), { 'X-RateLimit-Remaining': '0', 'X-Request-Id': 'r-429', 'Retry-After': '3' });
+    const error = await failure({ maxRetries: 0 });
     expect(error).toBeInstanceOf(RateLimitError);
-    expect(error.headers['x-ratelimit-remaining']).toBe('0');
-    expect(error.headers['x-request-id']).toBe('r-429');
+    expect(error.headers).toBeInstanceOf(Headers);
+    expect(error.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(error.headers.get('X-Request-Id')).toBe('r-429');
+    expect(error.headers.get('retry-after')).toBe('3');
+    expect(error.headers.has('x-absent')).toBe(false);
     expect(error.requestId).toBe('r-429');
   });
 
@@ -237,6 +246,8 @@ describe('requestId and headers', () => {
     const server = await startServer((_req, res) =>
       json(res, 403, envelope('auth.insufficient_permissions', 'not your workspace', { details: { workspace: 'w' } }), { 'x-request-id': 'loop-1', 'x-extra': 'yes' }),
     );
+    // msw sees every fetch of the process: let this one reach the real server.
+    msw.use(http.all(`${server.url}/*`, () => passthrough()));
     const loopClient = new AymaraAI({ apiKey: 'k', baseURL: server.url, maxRetries: 0 });
     try {
       const error: unknown = await loopClient.evals.runs.listResponses('run').then(
@@ -250,7 +261,7 @@ describe('requestId and headers', () => {
       expect(e.message).toContain('not your workspace');
       expect(e.details).toEqual({ workspace: 'w' });
       expect(e.requestId).toBe('loop-1');
-      expect(e.headers['x-extra']).toBe('yes');
+      expect(e.headers.get('x-extra')).toBe('yes');
       expect(server.requests).toHaveLength(1);
     } finally {
       await loopClient.close();
@@ -269,5 +280,107 @@ describe('for await', () => {
     );
     expect(error).toBeInstanceOf(AuthenticationError);
     expect((error as AuthenticationError).requestId).toBe('r-401');
+  });
+});
+
+describe('body', () => {
+  it('is the parsed envelope, defaults filled, unknown fields kept', async () => {
+    answer(404, { error: { code: 'resource.not_found', message: 'gone', hint: 'check the id' }, request_id: 'r-b', trace: 't-1' });
+    const error = await failure();
+    expect(error.body).toEqual({ error: { code: 'resource.not_found', message: 'gone', details: {}, hint: 'check the id' }, request_id: 'r-b', trace: 't-1' });
+  });
+
+  it('is the parsed JSON when it is JSON but not the envelope', async () => {
+    answer(404, { detail: 'Not Found' });
+    expect((await failure()).body).toEqual({ detail: 'Not Found' });
+  });
+
+  it('is the text when it is not JSON', async () => {
+    answer(502, '<html>bad gateway</html>');
+    expect((await failure()).body).toBe('<html>bad gateway</html>');
+  });
+
+  it('is cut to 64 KiB of UTF-8 when it is longer, never inside a character', async () => {
+    const text = `${'a'.repeat(65_535)}é${'b'.repeat(100_000)}`;
+    answer(500, text);
+    const body = (await failure()).body as string;
+    expect(typeof body).toBe('string');
+    expect(new TextEncoder().encode(body).length).toBeLessThanOrEqual(64 * 1024);
+    // The two-byte "é" straddles the limit: it is dropped whole, not cut in half.
+    expect(body).toBe('a'.repeat(65_535));
+  });
+
+  it('keeps a multi-byte body whose text fits', async () => {
+    const text = 'é'.repeat(30_000);
+    answer(500, text);
+    expect((await failure()).body).toBe(text);
+  });
+});
+
+describe('a proxy that asks for credentials', () => {
+  // fetch turns a 407 into a network error; the transport recognises the proxy's refusal and makes this error of it.
+  it('a 407 says the proxy asked for credentials', () => {
+    const error = makeAPIError(407, { 'proxy-authenticate': 'Basic realm="corp"' }, '');
+    expectExactly(error, AymaraAPIError);
+    expect(error.status).toBe(407);
+    expect(error.message).toMatch(/the proxy asked for credentials/);
+    expect(error.headers.get('proxy-authenticate')).toBe('Basic realm="corp"');
+  });
+});
+
+describe('JSON.stringify of an error', () => {
+  it('gives name, message and the API fields, secret headers redacted, the cause and stack left out', async () => {
+    answer(404, envelope('resource.not_found', 'no such run', { details: { id: 'run' }, request_id: 'r-json' }), { 'x-request-id': 'h', 'set-cookie': 'session=s3cret' });
+    const error = await failure();
+    const json = JSON.parse(JSON.stringify(error)) as Record<string, unknown>;
+    expect(json).toMatchObject({
+      name: 'NotFoundError',
+      message: '404 resource.not_found: no such run',
+      status: 404,
+      code: 'resource.not_found',
+      details: { id: 'run' },
+      requestId: 'r-json',
+      body: { error: { code: 'resource.not_found', message: 'no such run', details: { id: 'run' } }, request_id: 'r-json' },
+    });
+    expect(json.headers).toMatchObject({ 'x-request-id': 'h', 'set-cookie': '[redacted]' });
+    expect(JSON.stringify(error)).not.toContain('s3cret');
+    expect(json).not.toHaveProperty('stack');
+    expect(json).not.toHaveProperty('cause');
+  });
+
+  it('leaves a text body out (an HTML page has no place in a log line)', async () => {
+    answer(502, '<html>bad gateway</html>');
+    const json = JSON.parse(JSON.stringify(await failure())) as Record<string, unknown>;
+    expect(json).toMatchObject({ name: 'InternalServerError', status: 502 });
+    expect(json).not.toHaveProperty('body');
+  });
+
+  it.each<[string, AymaraError]>([
+    ['AymaraError', new AymaraError('the client is closed')],
+    ['AymaraInputError', new AymaraInputError('`limit` must be an integer >= 1')],
+    ['AymaraConnectionError', new AymaraConnectionError('Connection error: ECONNREFUSED', { cause: new Error('inner') })],
+    ['AymaraTimeoutError', new AymaraTimeoutError('Request timed out after 10 ms')],
+    ['AymaraAbortError', new AymaraAbortError('Request aborted')],
+  ])('%s gives its name and message', (name, error) => {
+    const json = JSON.parse(JSON.stringify(error)) as Record<string, unknown>;
+    expect(json).toEqual({ name, message: error.message });
+  });
+
+  it('AymaraResponseValidationError gives its name, message, path, status, request id and issues', () => {
+    const error = new AymaraResponseValidationError('Response body does not match the schema at $.count', {
+      path: '$.count',
+      status: 200,
+      requestId: 'r-v',
+      issues: [{ path: '$.count', message: 'missing (expected number)' }],
+    });
+    expect(JSON.parse(JSON.stringify(error))).toEqual({
+      name: 'AymaraResponseValidationError',
+      message: error.message,
+      path: '$.count',
+      status: 200,
+      requestId: 'r-v',
+      issues: [{ path: '$.count', message: 'missing (expected number)' }],
+      issueCount: 1,
+    });
   });
 });

@@ -86,6 +86,63 @@ describe('query parameters', () => {
   });
 });
 
+describe('hints for an unknown parameter', () => {
+  it.each<[Record<string, unknown>, RegExp]>([
+    [{ workspaceUuid: 'w' }, /Unknown parameter `workspaceUuid`: did you mean `workspace_uuid`\?/],
+    [{ WorkspaceUUID: 'w' }, /did you mean `workspace_uuid`\?/],
+    [{ 'workspace-uuid': 'w' }, /did you mean `workspace_uuid`\?/],
+    [{ workspace: 'w' }, /did you mean `workspace_uuid`\?/],
+    [{ ofset: 10 }, /Unknown parameter `ofset`: did you mean `offset`\?/],
+    [{ limt: 10 }, /did you mean `limit`\?/],
+    [{ Limit: 10 }, /did you mean `limit`\?/],
+  ])('%j suggests the close spelling', async (params, message) => {
+    await expectInputError(() => client.evals.runs.listResponses('run', params as ListResponsesParams), message);
+  });
+
+  it.each(['timeout', 'signal', 'maxRetries', 'headers', 'query', 'pageConcurrency'])('a request option (%s) given as a parameter points at the third argument', async (name) => {
+    const value = name === 'signal' ? AbortSignal.timeout(1_000) : name === 'headers' || name === 'query' ? { a: 'b' } : 5;
+    await expectInputError(
+      () => client.evals.runs.listResponses('run', { [name]: value } as ListResponsesParams),
+      new RegExp(`Unknown parameter \`${name}\`: \`${name}\` is a request option: pass it in the third argument`),
+    );
+  });
+
+  it('max_retries, spelt as a parameter would be, is recognised as the request option maxRetries', async () => {
+    await expectInputError(() => client.evals.runs.listResponses('run', { max_retries: 1 } as ListResponsesParams), /`maxRetries` is a request option/);
+  });
+
+  it('a name close to nothing gets no guess, but the known names and the `query` escape', async () => {
+    await expectInputError(() => client.evals.runs.listResponses('run', { page_size: 10 } as ListResponsesParams), /^Unknown parameter `page_size`\. Known parameters: `limit`, `offset`, `workspace_uuid`; .*`query` request option/);
+    const error = await client.evals.runs.listResponses('run', { page_size: 10 } as ListResponsesParams).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.message).not.toMatch(/did you mean/);
+  });
+
+  it('several unknown names each get their hint', async () => {
+    await expectInputError(
+      () => client.evals.runs.listResponses('run', { workspaceUuid: 'w', timeout: 5, zzz: 1 } as ListResponsesParams),
+      /Unknown parameters `workspaceUuid` \(did you mean `workspace_uuid`\?\), `timeout` \(`timeout` is a request option.*\), `zzz`\./,
+    );
+  });
+
+  it('an unknown name is reported before a bad value next to it', async () => {
+    await expectInputError(() => client.evals.runs.listResponses('run', { limit: 0, workspaceUuid: 'w' } as ListResponsesParams), /workspaceUuid/);
+  });
+
+  it('parameters that are not an object are refused', async () => {
+    await expectInputError(() => client.evals.runs.listResponses('run', 'limit=5' as ListResponsesParams), /parameters must be an object/);
+    await expectInputError(() => client.evals.runs.listResponses('run', [5] as unknown as ListResponsesParams), /parameters must be an object/);
+  });
+
+  it('runs.get gets the same hints, and nothing is sent', async () => {
+    await expect(client.evals.runs.get('run', { workspaceUuid: 'w' } as never)).rejects.toThrow(/did you mean `workspace_uuid`\?/);
+    await expect(client.evals.runs.get('run', { timeout: 5 } as never)).rejects.toThrow(/`timeout` is a request option: pass it in the third argument/);
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
 describe('request options', () => {
   it.each<[string, Record<string, unknown>, RegExp]>([
     ['timeout 0', { timeout: 0 }, /timeout/],
@@ -245,16 +302,16 @@ describe('client options at construction', () => {
     ['maxRetries "2"', { maxRetries: '2' as unknown as number }, /maxRetries/],
     ['pageConcurrency 0', { pageConcurrency: 0 }, /pageConcurrency/],
     ['pageConcurrency 2.5', { pageConcurrency: 2.5 }, /pageConcurrency/],
-    ['maxConnections 0', { maxConnections: 0 }, /maxConnections/],
-    ['maxConnections -3', { maxConnections: -3 }, /maxConnections/],
-    ['maxConnections 1.5', { maxConnections: 1.5 }, /maxConnections/],
+    ['maxResponseSize 0', { maxResponseSize: 0 }, /maxResponseSize/],
+    ['maxResponseSize -3', { maxResponseSize: -3 }, /maxResponseSize/],
+    ['maxResponseSize 1.5', { maxResponseSize: 1.5 }, /maxResponseSize/],
     ['logLevel "verbose"', { logLevel: 'verbose' as unknown as 'warn' }, /logLevel/],
   ])('refuses %s', (_label, options, names) => {
     expectRefused({ apiKey: 'k', baseURL: 'https://api.example.com', ...options }, names);
   });
 
   it('accepts the smallest valid numbers', () => {
-    const c = build({ apiKey: 'k', timeout: 1, maxRetries: 0, pageConcurrency: 1, maxConnections: 1 });
+    const c = build({ apiKey: 'k', timeout: 1, maxRetries: 0, pageConcurrency: 1, maxResponseSize: 1 });
     expect(c.timeout).toBe(1);
     expect(c.maxRetries).toBe(0);
     expect(c.pageConcurrency).toBe(1);
@@ -264,9 +321,12 @@ describe('client options at construction', () => {
     for (const logLevel of ['off', 'error', 'warn', 'info', 'debug'] as const) expect(() => build({ apiKey: 'k', logLevel })).not.toThrow();
   });
 
-  it('refuses an invalid AYMARA_AI_LOG', () => {
+  it('an invalid AYMARA_AI_LOG does not stop the client: it warns, naming the variable', () => {
     process.env.AYMARA_AI_LOG = 'loud';
-    expectRefused({ apiKey: 'k' }, /AYMARA_AI_LOG/);
+    const warnings: string[] = [];
+    const logger = { error() {}, warn: (message: string) => warnings.push(message), info() {}, debug() {} };
+    expect(() => build({ apiKey: 'k', logger })).not.toThrow();
+    expect(warnings.join('\n')).toMatch(/AYMARA_AI_LOG/);
   });
 
   it('accepts a valid AYMARA_AI_LOG', () => {

@@ -134,6 +134,58 @@ describe('the API may grow', () => {
   });
 });
 
+describe('fields the official SDK knows', () => {
+  const updater = { email: 'qa@example.com', is_admin: false, is_impersonating: false, feature_flags: { enable_dashboard: true } };
+
+  it('parses manual updates: manually_updated, _at, _by and update_history', async () => {
+    const item = await onlyItem({
+      prompt_uuid: 'p',
+      is_passed: true,
+      manually_updated: true,
+      manually_updated_at: '2026-11-30T10:00:00Z',
+      manually_updated_by: { ...updater, organization: { name: 'Acme', org_uuid: 'o-1' }, workspace: { name: 'QA', workspace_uuid: 'w-1' }, org_admin_emails: ['admin@example.com'] },
+      update_history: [
+        { answer_history_uuid: 'h-1', updated_at: '2026-11-30T10:00:00Z', previous_is_passed: false, new_is_passed: true, previous_explanation: 'leak', new_explanation: null, updated_by: updater },
+      ],
+    });
+    expect(item.manually_updated).toBe(true);
+    expect(item.manually_updated_at).toBe('2026-11-30T10:00:00Z');
+    expect(item.manually_updated_by?.email).toBe('qa@example.com');
+    expect(item.manually_updated_by?.organization?.org_uuid).toBe('o-1');
+    expect(item.manually_updated_by?.workspace?.workspace_uuid).toBe('w-1');
+    expect(item.update_history?.[0]).toMatchObject({ answer_history_uuid: 'h-1', previous_is_passed: false, new_is_passed: true, new_explanation: null });
+    expect(item.update_history?.[0]?.updated_by?.feature_flags.enable_dashboard).toBe(true);
+  });
+
+  it('each is optional and nullable', async () => {
+    const absent = await onlyItem({ prompt_uuid: 'p' });
+    expect(absent.manually_updated).toBeUndefined();
+    expect(absent.update_history).toBeUndefined();
+    const nulls = await onlyItem({ prompt_uuid: 'p', manually_updated: null, manually_updated_at: null, manually_updated_by: null, update_history: null });
+    expect(nulls).toMatchObject({ manually_updated: null, manually_updated_at: null, manually_updated_by: null, update_history: null });
+  });
+
+  it('a wrongly typed one is a validation error at its path', async () => {
+    serve({ items: [{ prompt_uuid: 'p', update_history: [{ updated_at: 'x' }] }], count: 1 });
+    await expect(client.evals.runs.listResponses('run')).rejects.toMatchObject({ path: '$.items[0].update_history[0].answer_history_uuid' });
+  });
+
+  it("accepts content_type 'video'", async () => {
+    const item = await onlyItem({ prompt_uuid: 'p', content_type: 'video', content: { file_uuid: 'f-v', remote_file_path: 's3://b/v.mp4' } });
+    expect(item.content_type).toBe('video');
+  });
+});
+
+describe('page.body', () => {
+  it('is the whole parsed body, unknown top-level fields included', async () => {
+    serve({ items: [{ prompt_uuid: 'p' }], count: 1, next_cursor: 'abc' });
+    const page = await client.evals.runs.listResponses('run');
+    expect(page.body.count).toBe(1);
+    expect(page.body.items[0]).toMatchObject({ prompt_uuid: 'p', turn_number: 1 });
+    expect((page.body as Record<string, unknown>).next_cursor).toBe('abc');
+  });
+});
+
 describe('nullable fields', () => {
   it('accepts null for every nullable field', async () => {
     const item = await onlyItem({

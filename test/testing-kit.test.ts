@@ -230,7 +230,7 @@ describe.each(backends)('$name', ({ start }) => {
       backend.api.inject({ status: 429, times: 1, headers: { 'Retry-After': '7' } });
       const error = await rejection(client.evals.runs.listResponses(RUN));
       expect(error).toBeInstanceOf(AymaraAPIError);
-      expect((error as AymaraAPIError).headers['retry-after']).toBe('7');
+      expect((error as AymaraAPIError).headers.get('retry-after')).toBe('7');
 
       backend.api.inject({ status: 503, times: 1, headers: { 'retry-after': '1' } });
       const started = performance.now();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AymaraAI, AymaraError, AymaraResponseValidationError, type EvalScoredResponse } from 'aymara-ai';
+import { jsonPath } from '../src/core/validate.js';
 import { response, startServer, type TestServer } from './helpers/server.js';
 
 /** What the server answers next: a raw body text (sent as is) and the x-request-id header. */
@@ -97,6 +98,59 @@ describe('a body that breaks the schema', () => {
     serve([response(0)]);
     const error = await validationError();
     expect(error.path).toBe('$');
+  });
+});
+
+describe('what a validation error carries', () => {
+  it('says what was wrong where: a missing field, a wrong type', async () => {
+    serve({ items: [{ turn_number: 1 }], count: 1 });
+    const missing = await validationError();
+    expect(missing.issues).toEqual([{ path: '$.items[0].prompt_uuid', message: 'missing (expected string)' }]);
+    expect(missing.message).toContain('$.items[0].prompt_uuid: missing (expected string)');
+
+    serve({ items: [response(0)], count: 'many' });
+    const wrongType = await validationError();
+    expect(wrongType.issues).toEqual([{ path: '$.count', message: 'expected number, got string' }]);
+  });
+
+  it('a content that is neither text, a file reference nor null names what is allowed', async () => {
+    serve({ items: [response(0, { content: 42 })], count: 1 });
+    const error = await validationError();
+    expect(error.path).toBe('$.items[0].content');
+    expect(error.issues[0]?.message).toMatch(/expected string or object, got number/);
+  });
+
+  it('keeps at most 5 issues of a body with 100,000 bad items, and counts them all', async () => {
+    serve({ items: Array.from({ length: 100_000 }, () => ({ content: 'no id' })), count: 100_000 });
+    const error = await validationError();
+    expect(error.issues).toHaveLength(5);
+    expect(error.issues.map((i) => i.path)).toEqual([0, 1, 2, 3, 4].map((n) => `$.items[${n}].prompt_uuid`));
+    expect(error.issueCount).toBe(100_000);
+    expect(error.path).toBe('$.items[0].prompt_uuid');
+    expect(error.message).toContain('99999 more problems');
+    expect(error.message.length).toBeLessThan(300);
+    // Nothing holds on to the full list: neither the cause (zod's error) nor what JSON.stringify gives.
+    expect((error.cause as { issues: unknown[] }).issues).toHaveLength(5);
+    expect(JSON.stringify(error).length).toBeLessThan(2_000);
+  });
+
+  it('a nested wrong type gives the nested path', async () => {
+    serve({ items: [response(0, { next_prompt: { prompt_uuid: 'p', content: 7 } })], count: 1 });
+    expect((await validationError()).path).toBe('$.items[0].next_prompt.content');
+  });
+
+  it('a key that is not an identifier is quoted in the path', () => {
+    expect(jsonPath(['items', 3, 'prompt_uuid'])).toBe('$.items[3].prompt_uuid');
+    expect(jsonPath(['items', 0, 'a b', 'x.y'])).toBe('$.items[0]["a b"]["x.y"]');
+    expect(jsonPath([])).toBe('$');
+  });
+});
+
+describe('a byte order mark', () => {
+  it('before the JSON is ignored', async () => {
+    body = `\uFEFF${JSON.stringify({ items: [response(0)], count: 1 })}`;
+    const page = await client.evals.runs.listResponses('run');
+    expect(page.items.map((r) => r.prompt_uuid)).toEqual(['p-0']);
   });
 });
 

@@ -1,11 +1,19 @@
-import { ErrorEnvelopeSchema, KNOWN_ERROR_CODES, type ErrorCode, type KnownErrorCode } from '../schemas/error-envelope.js';
+import { ErrorEnvelopeSchema, KNOWN_ERROR_CODES, type ErrorCode, type ErrorEnvelope, type KnownErrorCode } from '../schemas/error-envelope.js';
+import { SECRET_HEADERS } from './headers.js';
 
-/** Response headers as the SDK hands them around: lower-case names, one string per name. */
-export type Headers = Record<string, string>;
-
-/** The root of everything the SDK throws. `catch (e) { if (e instanceof AymaraError) ... }` catches them all. */
+/**
+ * The root of everything the SDK throws. `catch (e) { if (e instanceof AymaraError) ... }` catches them all.
+ * `JSON.stringify(error)` gives its `name`, `message` and fields (never a cause, a stack or a credential).
+ */
 export class AymaraError extends Error {
   override name = 'AymaraError';
+
+  /** What `JSON.stringify` shows: `name`, `message`, then the error's own fields. */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { name: this.name, message: this.message };
+    for (const [key, value] of Object.entries(this)) if (!(key in out) && key !== 'cause' && key !== 'stack') out[key] = value;
+    return out;
+  }
 }
 
 /** A bad argument or client option, caught before anything was sent. */
@@ -23,26 +31,46 @@ export class AymaraTimeoutError extends AymaraConnectionError {
   override name = 'AymaraTimeoutError';
 }
 
-/** The caller's `AbortSignal` fired. Never retried. */
+/** The caller's `AbortSignal` fired, or the client was closed. Never retried. */
 export class AymaraAbortError extends AymaraError {
   override name = 'AymaraAbortError';
 }
 
-/** A response body that is not valid JSON or does not match the documented schema. */
+/** One problem found in a response body. */
+export interface ValidationIssue {
+  /** Where, as a JSON path: `$.items[3].prompt_uuid`; `$` for the whole body. */
+  path: string;
+  /** What is wrong there: `missing (expected string)`, `expected number, got string`. */
+  message: string;
+}
+
+/** A response body that is not valid JSON, does not match the documented schema, or is larger than `maxResponseSize`. */
 export class AymaraResponseValidationError extends AymaraError {
   override name = 'AymaraResponseValidationError';
   /** Where in the body the first problem is, as a JSON path (`$.items[3].prompt_uuid`); `$` for the whole body. */
   readonly path: string;
   readonly status: number;
   readonly requestId: string | undefined;
+  /** The first few problems (at most 5), however many the body has. */
+  readonly issues: readonly ValidationIssue[];
+  /** How many problems the body has in all. */
+  readonly issueCount: number;
 
-  constructor(message: string, init: { path: string; status: number; requestId: string | undefined; cause?: unknown }) {
+  constructor(
+    message: string,
+    init: { path: string; status: number; requestId: string | undefined; cause?: unknown; issues?: readonly ValidationIssue[]; issueCount?: number },
+  ) {
     super(message, { cause: init.cause });
     this.path = init.path;
     this.status = init.status;
     this.requestId = init.requestId;
+    this.issues = init.issues ?? [];
+    this.issueCount = init.issueCount ?? this.issues.length;
   }
 }
+
+/** Response headers as the pipeline carries them (lower-case names), or a WHATWG `Headers`. */
+type HeadersLike = Headers | Readonly<Record<string, string>>;
 
 interface APIErrorInit {
   status: number;
@@ -50,7 +78,9 @@ interface APIErrorInit {
   message: string;
   details: Record<string, unknown>;
   requestId: string | undefined;
-  headers: Headers;
+  headers: HeadersLike;
+  /** The parsed body, or its text (see `AymaraAPIError.body`). */
+  body?: unknown;
 }
 
 /** The API answered with an error status. Subclasses name the kind of failure; see `makeAPIError`. */
@@ -64,8 +94,13 @@ export class AymaraAPIError extends AymaraError {
   readonly details: Record<string, unknown>;
   /** The body's `request_id`, else the `x-request-id` header: quote it to Aymara support. */
   readonly requestId: string | undefined;
-  /** The response headers. */
+  /** The response headers: `error.headers.get('retry-after')`. */
   readonly headers: Headers;
+  /**
+   * The response body: the parsed JSON when it was JSON (an {@link ErrorEnvelope} when the API sent its envelope),
+   * else its text, cut to 64 KiB.
+   */
+  readonly body: unknown;
 
   constructor(init: APIErrorInit) {
     super(init.message);
@@ -73,7 +108,16 @@ export class AymaraAPIError extends AymaraError {
     this.code = init.code;
     this.details = init.details;
     this.requestId = init.requestId;
-    this.headers = init.headers;
+    this.headers = toHeaders(init.headers);
+    this.body = init.body;
+  }
+
+  /** Adds the headers (credentials redacted) and the body when it was JSON; a text body (an HTML page, say) is left out. */
+  override toJSON(): Record<string, unknown> {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of this.headers) headers[name] = SECRET_HEADERS.has(name) ? '[redacted]' : value;
+    const { body, ...rest } = super.toJSON();
+    return { ...rest, headers, ...(typeof body === 'string' ? {} : { body }) };
   }
 }
 
@@ -110,7 +154,7 @@ type APIErrorClass = new (init: APIErrorInit) => AymaraAPIError;
 
 const isKnownCode = (code: string): code is KnownErrorCode => (KNOWN_ERROR_CODES as readonly string[]).includes(code);
 
-/** SPEC 6: a known code decides the class; otherwise the status does. */
+/** A known code decides the class; otherwise the status does. */
 function classFor(code: string | undefined, status: number): APIErrorClass {
   if (code !== undefined && isKnownCode(code)) {
     switch (code) {
@@ -153,37 +197,70 @@ function classFor(code: string | undefined, status: number): APIErrorClass {
   return status >= 500 && status <= 599 ? InternalServerError : AymaraAPIError;
 }
 
-function parseEnvelope(body: string) {
-  try {
-    const result = ErrorEnvelopeSchema.safeParse(JSON.parse(body));
-    return result.success ? result.data : undefined;
-  } catch {
-    return undefined;
+/** How much of a body that is not JSON an error keeps. */
+const MAX_BODY_TEXT_BYTES = 64 * 1024;
+
+/** The text cut to at most 64 KiB of UTF-8, never in the middle of a character. */
+function cutText(text: string): string {
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: most bodies need no encoding to know they fit.
+  if (text.length * 3 <= MAX_BODY_TEXT_BYTES) return text;
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.length <= MAX_BODY_TEXT_BYTES) return text;
+  return new TextDecoder().decode(bytes.subarray(0, MAX_BODY_TEXT_BYTES)).replace(/\uFFFD$/, '');
+}
+
+/** A `Headers` from the pipeline's record; a value HTTP could not carry (none should come from a response) is left out. */
+function toHeaders(headers: HeadersLike): Headers {
+  if (headers instanceof Headers) return headers;
+  const out = new Headers();
+  for (const [name, value] of Object.entries(headers)) {
+    try {
+      out.append(name, value);
+    } catch {
+      // Not a valid header: nothing a caller could use.
+    }
   }
+  return out;
+}
+
+/** The body as the error keeps it, and the envelope when it is one. */
+function readBody(text: string): { body: unknown; envelope: ErrorEnvelope | undefined } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { body: cutText(text), envelope: undefined };
+  }
+  const result = ErrorEnvelopeSchema.safeParse(json);
+  return result.success ? { body: result.data, envelope: result.data } : { body: json, envelope: undefined };
 }
 
 /** Turns an error response into its typed error. The only place that maps statuses and codes to classes. */
-export function makeAPIError(status: number, headers: Headers, body: string): AymaraAPIError {
-  const envelope = parseEnvelope(body);
+export function makeAPIError(status: number, headersInit: HeadersLike, text: string): AymaraAPIError {
+  const headers = toHeaders(headersInit);
+  const { body, envelope } = readBody(text);
   const code = envelope?.error.code;
-  const requestId = envelope?.request_id || headers['x-request-id'] || undefined;
+  const requestId = envelope?.request_id || headers.get('x-request-id') || undefined;
   const ErrorClass = classFor(code, status);
-  const message = envelope
-    ? `${status} ${envelope.error.code}: ${envelope.error.message}`
-    : `${status} status code (${describeBody(headers, body)})`;
-  return new ErrorClass({ status, code, message, details: envelope?.error.details ?? {}, requestId, headers });
+  let message: string;
+  if (envelope) message = `${status} ${envelope.error.code}: ${envelope.error.message}`;
+  // A proxy between the client and the API wants credentials: they go in the proxy URL.
+  else if (status === 407) message = '407 Proxy Authentication Required: the proxy asked for credentials (put them in the proxy URL: http://user:password@host:port)';
+  else message = `${status} status code (${describeBody(headers, text)})`;
+  return new ErrorClass({ status, code, message, details: envelope?.error.details ?? {}, requestId, headers, body });
 }
 
-function describeBody(headers: Headers, body: string): string {
-  if (body.length === 0) return 'no body';
-  const type = headers['content-type']?.split(';')[0]?.trim();
+function describeBody(headers: Headers, text: string): string {
+  if (text.length === 0) return 'no body';
+  const type = headers.get('content-type')?.split(';')[0]?.trim();
   return type ? `${type} body, not the API's error envelope` : `body is not the API's error envelope`;
 }
 
 /** A redirect the client did not follow: to another origin (the key stays home), or one too many. */
-export function makeRedirectError(status: number, headers: Headers, targetOrigin: string, tooMany: boolean): AymaraAPIError {
+export function makeRedirectError(status: number, headersInit: HeadersLike, targetOrigin: string, tooMany: boolean): AymaraAPIError {
+  const headers = toHeaders(headersInit);
   const message = tooMany
     ? `${status} redirect not followed: more than 5 redirects`
     : `${status} redirect to another origin (${targetOrigin}) not followed: the API key is only sent to the configured base URL`;
-  return new AymaraAPIError({ status, code: undefined, message, details: {}, requestId: headers['x-request-id'] || undefined, headers });
+  return new AymaraAPIError({ status, code: undefined, message, details: {}, requestId: headers.get('x-request-id') || undefined, headers, body: '' });
 }

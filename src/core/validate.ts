@@ -1,17 +1,43 @@
-import type { z } from 'zod';
-import { AymaraInputError, AymaraResponseValidationError } from './errors.js';
-import { fastParser } from './fast-parse.js';
+// Checks what the caller gives before anything is sent, and parses what the server answers, with zod's public API.
+import * as z from 'zod/mini';
+import { AymaraInputError, AymaraResponseValidationError, type ValidationIssue } from './errors.js';
 
-/** `['items', 3, 'prompt_uuid']` -> `$.items[3].prompt_uuid` */
+/** Any zod schema (classic or mini). */
+type Schema = z.core.$ZodType;
+
+/** A schema of query parameters: a strict object, whose `shape` names the parameters it knows. */
+export type ParamsSchema = Schema & { readonly shape: Readonly<Record<string, unknown>> };
+
+/** How many problems a validation error keeps: enough to act on, never one per item of a huge body. */
+const MAX_ISSUES = 5;
+
+/** Request options, which go in the argument after the parameters; one given as a parameter gets a pointer there. */
+const REQUEST_OPTIONS = ['signal', 'timeout', 'maxRetries', 'headers', 'query', 'pageConcurrency'];
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** `['items', 3, 'prompt_uuid']` -> `$.items[3].prompt_uuid`; a key that is not an identifier is quoted: `$["a b"]`. */
 export function jsonPath(path: readonly PropertyKey[]): string {
   let out = '$';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && IDENTIFIER.test(key)) out += `.${key}`;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
   return out;
 }
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  return typeof value;
+}
+
+/** A JSON value's kind, as a validation message names it. */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   return typeof value;
 }
 
@@ -24,16 +50,86 @@ export function checkPathParam(name: string, value: unknown): string {
   return value;
 }
 
-/** Checks query parameters against their schema; the error names the parameter, its problem and the value. */
-export function checkParams<S extends z.ZodType>(schema: S, params: unknown): z.output<S> {
+/**
+ * Checks query parameters against their schema. The error names the parameter, its problem and the value; an
+ * unknown name gets the close spelling it probably meant, or a pointer to the request options for one of theirs.
+ */
+export function checkParams<S extends ParamsSchema>(schema: S, params: unknown): z.output<S> {
   if (params === undefined || params === null) params = {};
-  const result = schema.safeParse(params);
+  const result = z.safeParse(schema, params);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const name = issue?.path.map(String).join('.') || 'params';
-  const got = issue?.path.length ? getAt(params, issue.path) : params;
-  if (issue?.code === 'unrecognized_keys') throw new AymaraInputError(`Unknown parameter ${issue.keys.map((k) => `\`${k}\``).join(', ')}`);
-  throw new AymaraInputError(`Invalid parameter \`${name}\`: ${issue?.message ?? 'invalid'} (got ${describe(got)})`);
+  const issues = result.error.issues;
+  // An unknown name first: a misspelt parameter is the likeliest cause of everything else.
+  const unknown = issues.find((issue) => issue.code === 'unrecognized_keys');
+  if (unknown) throw new AymaraInputError(unknownParamsMessage(unknown.keys, Object.keys(schema.shape)));
+  const issue = issues[0];
+  if (!issue || issue.path.length === 0) {
+    throw new AymaraInputError(`The parameters must be an object of query parameters, got ${Array.isArray(params) ? 'an array' : describe(params)}`);
+  }
+  const name = issue.path.map(String).join('.');
+  throw new AymaraInputError(`Invalid parameter \`${name}\`: ${issue.message} (got ${describe(getAt(params, issue.path))})`);
+}
+
+function unknownParamsMessage(keys: readonly string[], known: readonly string[]): string {
+  const hints = keys.map((key) => ({ key, hint: hintFor(key, known) }));
+  // The known names, and the way to send others, only when some name got no better hint.
+  const tail = hints.some(({ hint }) => hint === undefined) ? `. ${knownList(known)}` : '';
+  const first = hints[0];
+  if (hints.length === 1 && first) return `Unknown parameter \`${first.key}\`${first.hint ? `: ${first.hint}` : tail}`;
+  return `Unknown parameters ${hints.map(({ key, hint }) => `\`${key}\`${hint ? ` (${hint})` : ''}`).join(', ')}${tail}`;
+}
+
+function knownList(known: readonly string[]): string {
+  return `Known parameters: ${known.map((k) => `\`${k}\``).join(', ')}; send one this SDK does not know yet with the \`query\` request option.`;
+}
+
+/** `workspaceUuid`, `WORKSPACE-UUID` and `workspaceuuid` all mean `workspace_uuid`. */
+const normalize = (name: string) => name.toLowerCase().replace(/[_\-\s]/g, '');
+
+function hintFor(key: string, known: readonly string[]): string | undefined {
+  const option = REQUEST_OPTIONS.find((name) => normalize(name) === normalize(key));
+  if (option) return `\`${option}\` is a request option: pass it in the third argument, as in \`(id, params, { ${option} })\``;
+  const suggestion = closest(key, known);
+  return suggestion === undefined ? undefined : `did you mean \`${suggestion}\`?`;
+}
+
+/** The known name the key most likely meant: the same once case and separators are ignored, a prefix, or a slip of a letter or two. */
+export function closest(key: string, known: readonly string[]): string | undefined {
+  const k = normalize(key);
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const name of known) {
+    const n = normalize(name);
+    if (n === k) return name;
+    const distance = k.length >= 4 && n.startsWith(k) ? 1 : editDistance(k, n);
+    // A slip: one edit per four letters, at least one (so `ofset` -> `offset`, but `page_size` is not `limit`).
+    if (distance <= Math.max(1, Math.floor(n.length / 4)) && distance < bestDistance) {
+      best = name;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Edits (insert, delete, substitute, swap two neighbours) that turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    const row: number[] = [i];
+    for (let j = 1; j <= b.length; j++) {
+      if (i === 0) {
+        row.push(j);
+        continue;
+      }
+      const up = rows[i - 1] as number[];
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min((up[j] as number) + 1, (row[j - 1] as number) + 1, (up[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+      row.push(d);
+    }
+    rows.push(row);
+  }
+  return (rows[a.length] as number[])[b.length] as number;
 }
 
 function getAt(value: unknown, path: readonly PropertyKey[]): unknown {
@@ -42,28 +138,48 @@ function getAt(value: unknown, path: readonly PropertyKey[]): unknown {
   return cur;
 }
 
-/** Parses a success body: invalid JSON or a schema mismatch becomes `AymaraResponseValidationError` with the path. */
-export function parseBody<S extends z.ZodType>(schema: S, body: string, status: number, requestId: string | undefined): z.output<S> {
+/**
+ * Parses a success body: invalid JSON or a schema mismatch becomes `AymaraResponseValidationError` with the JSON
+ * path of the first problem and at most a few problems in all. A UTF-8 byte order mark before the JSON is ignored.
+ */
+export function parseBody<S extends Schema>(schema: S, body: string, status: number, requestId: string | undefined): z.output<S> {
+  const where = `status ${status}${requestId ? `, request id ${requestId}` : ''}`;
   let json: unknown;
   try {
-    json = JSON.parse(body);
+    json = JSON.parse(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
   } catch (cause) {
-    throw new AymaraResponseValidationError(`Response body is not valid JSON (status ${status}${requestId ? `, request id ${requestId}` : ''})`, {
-      path: '$',
-      status,
-      requestId,
-      cause,
-    });
+    throw new AymaraResponseValidationError(`Response body is not valid JSON (${where})`, { path: '$', status, requestId, cause });
   }
-  // The body is ours (fresh from JSON.parse), so a schema the fast path understands checks it in place.
-  const fast = fastParser(schema)?.(json);
-  if (fast?.ok) return fast.value as z.output<S>;
-  const result = schema.safeParse(json);
+  const result = z.safeParse(schema, json);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = jsonPath(issue?.path ?? []);
-  throw new AymaraResponseValidationError(
-    `Response body does not match the schema at ${path}: ${issue?.message ?? 'invalid'} (status ${status}${requestId ? `, request id ${requestId}` : ''})`,
-    { path, status, requestId, cause: result.error },
-  );
+  // The failure path only: parse again with the inputs reported, to say what was found where.
+  const issues = (z.safeParse(schema, json, { reportInput: true }).error ?? result.error).issues;
+  const kept = issues.slice(0, MAX_ISSUES).map((issue): ValidationIssue => ({ path: jsonPath(issue.path), message: issueMessage(issue) }));
+  const first = kept[0] ?? { path: '$', message: 'invalid' };
+  const more = issues.length > 1 ? `; ${issues.length - 1} more problem${issues.length === 2 ? '' : 's'}` : '';
+  throw new AymaraResponseValidationError(`Response body does not match the schema at ${first.path}: ${first.message}${more} (${where})`, {
+    path: first.path,
+    status,
+    requestId,
+    issues: kept,
+    issueCount: issues.length,
+    // zod's own error, for those who use its tools, trimmed like the rest (and without the body's values).
+    cause: new z.core.$ZodError(result.error.issues.slice(0, MAX_ISSUES)),
+  });
+}
+
+/** A short English message for a response issue. Zod's own messages come from its locales, which the SDK leaves out of bundles. */
+function issueMessage(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? `missing (expected ${issue.expected})` : `expected ${issue.expected}, got ${kindOf(issue.input)}`;
+    case 'invalid_union': {
+      const expected = new Set<string>();
+      for (const branch of issue.errors) for (const sub of branch) if (sub.code === 'invalid_type' && sub.path.length === 0) expected.add(sub.expected);
+      const got = issue.input === undefined ? '' : `, got ${kindOf(issue.input)}`;
+      return expected.size ? `expected ${[...expected].join(' or ')}${got}` : `matches none of the allowed shapes${got}`;
+    }
+    default:
+      return issue.message;
+  }
 }

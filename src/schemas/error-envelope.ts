@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import type { Agrees, Assert } from './type-check.js';
 
 /** Error codes the API documents. New codes may appear: `ErrorCode` stays open to any string. */
 export const KNOWN_ERROR_CODES = [
@@ -19,15 +20,29 @@ export type KnownErrorCode = (typeof KNOWN_ERROR_CODES)[number];
 /** The `code` of an API error: a documented code, or a newer one this version does not know. */
 export type ErrorCode = KnownErrorCode | (string & {});
 
-/** The body the API sends with an error status: `{ error: { code, message, details }, request_id }`. */
+/**
+ * The body the API sends with an error status: `{ error: { code, message, details }, request_id }`.
+ * Unknown fields are kept at run time.
+ */
+export type ErrorEnvelope = {
+  error: {
+    code: ErrorCode;
+    message: string;
+    /** More about the failure (`{}` when the API sent none). */
+    details: Record<string, unknown>;
+  };
+  /** The id to quote to Aymara support (`''` when the API sent none). */
+  request_id: string;
+};
+
+/** Parses an {@link ErrorEnvelope}, filling `details` (`{}`) and `request_id` (`''`). Unknown fields are kept. */
 export const ErrorEnvelopeSchema = z.looseObject({
   error: z.looseObject({
-    code: z.string() as z.ZodType<ErrorCode>,
+    code: z.string(),
     message: z.string(),
-    details: z.record(z.string(), z.unknown()).default({}),
+    details: z._default(z.record(z.string(), z.unknown()), () => ({})),
   }),
-  request_id: z.string().default(''),
+  request_id: z._default(z.string(), ''),
 });
 
-/** The parsed error body of a failed API call. */
-export type ErrorEnvelope = z.infer<typeof ErrorEnvelopeSchema>;
+type _Checks = Assert<Agrees<z.output<typeof ErrorEnvelopeSchema>, ErrorEnvelope>>;

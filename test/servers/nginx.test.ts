@@ -90,8 +90,8 @@ describe("nginx's own error pages", () => {
     const apiError = error as InternalServerError;
     expect(apiError.status).toBe(502);
     expect(apiError.code).toBeUndefined();
-    expect(apiError.headers.server).toMatch(/^nginx/);
-    expect(apiError.headers['content-type']).toMatch(/^text\/html/);
+    expect(apiError.headers.get('server')).toMatch(/^nginx/);
+    expect(apiError.headers.get('content-type')).toMatch(/^text\/html/);
     expect(apiError.message).toContain('502');
     expect(apiError.message).not.toMatch(/[<>]|Bad Gateway|<html|center/i);
 
@@ -111,7 +111,7 @@ describe("nginx's own error pages", () => {
     expect(error).toBeInstanceOf(InternalServerError);
     const apiError = error as InternalServerError;
     expect(apiError.status).toBe(504);
-    expect(apiError.headers.server).toMatch(/^nginx/);
+    expect(apiError.headers.get('server')).toMatch(/^nginx/);
     expect(apiError.message).toContain('504');
     expect(apiError.message).not.toMatch(/[<>]|Gateway Time-out|<html/i);
 
