@@ -8,7 +8,7 @@ import { accessSync, constants, existsSync, readFileSync, rmSync, writeFileSync 
 import { mkdtemp } from 'node:fs/promises';
 import { createServer as createHTTPServer, type IncomingMessage } from 'node:http';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
 const START_TIMEOUT_MS = 10_000;
@@ -252,6 +252,11 @@ http {
   }
 }
 
+export interface TinyproxyOptions {
+  /** Require HTTP Basic authentication from clients (tinyproxy's `BasicAuth user password`): others get a 407. */
+  basicAuth?: { user: string; password: string };
+}
+
 export interface Tinyproxy extends Instance {
   /** The Via name tinyproxy puts in the `via` header it adds to forwarded requests. */
   readonly viaName: string;
@@ -264,7 +269,7 @@ export interface Tinyproxy extends Instance {
  * every request line. As root, tinyproxy 1.11 runs without `User`/`Group` (it warns "You SHOULD set a UserName" and
  * keeps the current user), so the log file in our temp dir stays writable; none is set.
  */
-export async function startTinyproxy(): Promise<Tinyproxy> {
+export async function startTinyproxy(options: TinyproxyOptions = {}): Promise<Tinyproxy> {
   const bin = requireBinary('tinyproxy');
   const dir = await mkdtemp(join(tmpdir(), 'aymara-tinyproxy-'));
   const conf = join(dir, 'tinyproxy.conf');
@@ -280,6 +285,7 @@ export async function startTinyproxy(): Promise<Tinyproxy> {
       'MaxClients 20',
       'Timeout 30',
       `ViaProxyName ${q(viaName)}`,
+      ...(options.basicAuth ? [`BasicAuth ${options.basicAuth.user} ${options.basicAuth.password}`] : []),
       '',
     ].join('\n');
   try {
@@ -353,5 +359,59 @@ export function collectingLogger(): { warnings: string[]; logger: { error(m: str
       info: () => undefined,
       debug: () => undefined,
     },
+  };
+}
+
+/**
+ * This machine's first IPv4 address that is not loopback (eth0's, say). A base URL on it is not loopback to the
+ * SDK, so proxy variables apply to it (loopback base URLs always go direct), while it still never leaves the
+ * machine. A machine without one cannot run the proxied cases: that fails loudly rather than skipping them.
+ */
+export function nonLoopbackIPv4(): string {
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const address of addresses ?? []) if (address.family === 'IPv4' && !address.internal) return address.address;
+  }
+  throw new Error('This machine has no IPv4 address other than loopback; the proxied tinyproxy cases need one (any interface up with an address).');
+}
+
+export interface PageServer {
+  /** `http://HOST:PORT` */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** Every request received, with its headers. */
+  readonly requests: IncomingMessage[];
+  close(): Promise<void>;
+}
+
+/** A node:http server on `host` that answers every request with the same valid page of `items` prompt UUIDs. */
+export async function startPageServer(host: string, items = 2): Promise<PageServer> {
+  const body = JSON.stringify({ items: Array.from({ length: items }, (_, i) => ({ prompt_uuid: `p-${i}` })), count: items });
+  const requests: IncomingMessage[] = [];
+  const sockets = new Set<Socket>();
+  const server = createHTTPServer((req, res) => {
+    requests.push(req);
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    host,
+    port,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
