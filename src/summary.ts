@@ -20,10 +20,16 @@ export interface ResponseCounts {
 
 /** The totals, the pass rate, and the same by `content_type`. */
 export interface ResponsesSummary extends ResponseCounts {
+  /**
+   * The counts by `content_type`. An object without a prototype:
+   * the type names come from the server, so a type called `__proto__` or `constructor` is an ordinary key
+   * here (it cannot reach `Object.prototype`), and `'toString' in byContentType` is true only for a real type.
+   */
   byContentType: Record<string, ResponseCounts>;
 }
 
-type Countable = Pick<EvalScoredResponse, 'is_passed' | 'ai_refused' | 'exclude_from_scoring' | 'content_type'>;
+/** The fields a summary reads; a missing `content_type` counts as `'text'`, its documented default. */
+type Countable = Pick<EvalScoredResponse, 'is_passed' | 'exclude_from_scoring'> & Partial<Pick<EvalScoredResponse, 'ai_refused' | 'content_type'>>;
 
 function emptyCounts(): ResponseCounts {
   return { total: 0, passed: 0, failed: 0, refused: 0, excluded: 0, unscored: 0, passRate: null };
@@ -42,18 +48,25 @@ function count(counts: ResponseCounts, response: Countable): void {
 
 /** Builds a summary one response at a time, for streams too large to hold. */
 export class SummaryBuilder {
-  readonly #summary: ResponsesSummary = { ...emptyCounts(), byContentType: {} };
+  readonly #totals: ResponseCounts = emptyCounts();
+  // A Map, not an object: the keys are the server's `content_type` values, and a plain object would let
+  // `__proto__` or `constructor` reach shared prototypes instead of being counted.
+  readonly #byType = new Map<string, ResponseCounts>();
 
   add(response: Countable): void {
-    count(this.#summary, response);
-    const type = response.content_type ?? 'text';
-    count((this.#summary.byContentType[type] ??= emptyCounts()), response);
+    count(this.#totals, response);
+    const type = String(response.content_type ?? 'text');
+    let counts = this.#byType.get(type);
+    if (!counts) this.#byType.set(type, (counts = emptyCounts()));
+    count(counts, response);
   }
 
   /** The summary so far (a copy). */
   result(): ResponsesSummary {
-    const { byContentType, ...totals } = this.#summary;
-    return { ...totals, byContentType: Object.fromEntries(Object.entries(byContentType).map(([k, v]) => [k, { ...v }])) };
+    const byContentType = Object.create(null) as Record<string, ResponseCounts>;
+    // Assignment on an object without a prototype defines an own property, even for `__proto__`.
+    for (const [type, counts] of this.#byType) byContentType[type] = { ...counts };
+    return { ...this.#totals, byContentType };
   }
 }
 

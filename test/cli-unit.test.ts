@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EvalScoredResponseSchema, summarizeResponses, VERSION, type EvalScoredResponse } from 'aymara-ai';
 import { generateResponses, startMockServer, type MockFixtures, type MockServer } from 'aymara-ai/testing';
-import { COMMANDS, HELP, parseCli, parseRate, UsageError, type CliArgs } from '../src/cli/args.js';
+import { COMMANDS, HELP, helpFor, parseAlpha, parseCli, parseDuration, parseRate, UsageError, type CliArgs } from '../src/cli/args.js';
 import { EXIT, main } from '../src/cli/main.js';
 import { contentText, CSV_COLUMNS, csvHeader, csvRow, formatRate, responsesTable, resultOf, summaryJSON, summaryTable } from '../src/cli/output.js';
 import { ProgressBar } from '../src/cli/progress.js';
@@ -48,36 +48,50 @@ describe('parseCli', () => {
         workspace: undefined,
         pageSize: undefined,
         failUnder: undefined,
+        candidateRunUUID: undefined,
+        failOnRegression: false,
+        maxDrop: undefined,
+        alpha: undefined,
+        waitMs: undefined,
         baseURL: undefined,
         quiet: false,
       },
     });
     expect(runArgs(['summary', 'run-2'])).toMatchObject({ command: 'summary', evalRunUUID: 'run-2', format: 'table', quiet: false });
-    expect(COMMANDS).toEqual(['responses', 'summary']);
+    expect(runArgs(['compare', 'run-a', 'run-b'])).toMatchObject({ command: 'compare', evalRunUUID: 'run-a', candidateRunUUID: 'run-b', failOnRegression: false });
+    expect(COMMANDS).toEqual(['responses', 'summary', 'compare']);
   });
 
   it('every flag, in both the spaced and the = form, before or after the positionals', () => {
-    const all = ['--format', 'json', '--workspace', 'ws-1', '--page-size', '50', '--fail-under', '90%', '--base-url', 'http://127.0.0.1:9', '--quiet'];
+    const all = ['--format', 'json', '--workspace', 'ws-1', '--page-size', '50', '--fail-under', '90%', '--wait=90s', '--base-url', 'http://127.0.0.1:9', '--quiet'];
     const expected: CliArgs = {
       command: 'summary',
       evalRunUUID: 'run-1',
+      candidateRunUUID: undefined,
       format: 'json',
       workspace: 'ws-1',
       pageSize: 50,
       failUnder: 0.9,
+      failOnRegression: false,
+      maxDrop: undefined,
+      alpha: undefined,
+      waitMs: 90_000,
       baseURL: 'http://127.0.0.1:9',
       quiet: true,
     };
     expect(parseCli(['summary', 'run-1', ...all])).toEqual({ kind: 'run', args: expected });
     expect(runArgs([...all, 'summary', 'run-1'])).toEqual(expected);
     expect(
-      runArgs(['summary', '--format=json', '--workspace=ws-1', '--page-size=50', '--fail-under=0.9', '--base-url=http://127.0.0.1:9', '-q', 'run-1']),
+      runArgs(['summary', '--format=json', '--workspace=ws-1', '--page-size=50', '--fail-under=0.9', '--wait=1.5m', '--base-url=http://127.0.0.1:9', '-q', 'run-1']),
     ).toEqual(expected);
+    const compare = ['compare', 'base', 'cand', '--format', 'junit', '--fail-on-regression', '--max-drop', '5%', '--alpha=0.01', '--wait'];
+    expect(runArgs(compare)).toMatchObject({ command: 'compare', evalRunUUID: 'base', candidateRunUUID: 'cand', format: 'junit', failOnRegression: true, maxDrop: 0.05, alpha: 0.01, waitMs: 600_000 });
   });
 
   it('accepts each documented format per command', () => {
-    for (const format of ['table', 'json', 'ndjson', 'csv']) expect(runArgs(['responses', 'r', '--format', format]).format).toBe(format);
-    for (const format of ['table', 'json']) expect(runArgs(['summary', 'r', '--format', format]).format).toBe(format);
+    for (const format of ['table', 'json', 'ndjson', 'csv', 'junit']) expect(runArgs(['responses', 'r', '--format', format]).format).toBe(format);
+    for (const format of ['table', 'json', 'markdown']) expect(runArgs(['summary', 'r', '--format', format]).format).toBe(format);
+    for (const format of ['table', 'json', 'markdown', 'junit']) expect(runArgs(['compare', 'a', 'b', '--format', format]).format).toBe(format);
   });
 
   it('--page-size: an integer >= 1, whitespace tolerated', () => {
@@ -87,8 +101,12 @@ describe('parseCli', () => {
   });
 
   it('--help / -h and --version / -v, anywhere, win over everything else', () => {
-    for (const argv of [['--help'], ['-h'], ['responses', 'r', '--help'], ['frobnicate', '-h'], ['--help', '--version']]) {
-      expect(parseCli(argv)).toEqual({ kind: 'help' });
+    for (const argv of [['--help'], ['-h'], ['frobnicate', '-h'], ['--help', '--version']]) {
+      expect(parseCli(argv)).toEqual({ kind: 'help', command: undefined });
+    }
+    for (const command of ['responses', 'summary', 'compare'] as const) {
+      expect(parseCli([command, '--help'])).toEqual({ kind: 'help', command });
+      expect(parseCli(['-h', command, 'r'])).toEqual({ kind: 'help', command });
     }
     for (const argv of [['--version'], ['-v'], ['summary', 'r', '-v']]) {
       expect(parseCli(argv)).toEqual({ kind: 'version' });
@@ -96,8 +114,25 @@ describe('parseCli', () => {
   });
 
   it.each<[string, string[], RegExp]>([
-    ['missing command', [], /^Missing command: responses or summary$/],
-    ['unknown command', ['frobnicate', 'r'], /^Unknown command "frobnicate": expected responses or summary$/],
+    ['missing command', [], /^Missing command: responses, summary, compare$/],
+    ['unknown command', ['frobnicate', 'r'], /^Unknown command "frobnicate": expected responses, summary, compare$/],
+    ['compare without runs', ['compare'], /^Missing run: aymara-ai compare <baseline_run> <candidate_run>$/],
+    ['compare with one run', ['compare', 'a'], /^Missing run: aymara-ai compare <baseline_run> <candidate_run>$/],
+    ['compare with three runs', ['compare', 'a', 'b', 'c'], /^Unexpected argument "c"$/],
+    ['--wait with a spaced value', ['summary', 'r', '--wait', '5m'], /^Unexpected argument "5m" \(give --wait its duration after an =: --wait=5m\)$/],
+    ['--wait=soon', ['summary', 'r', '--wait=soon'], /^--wait must be a duration such as 30s, 5m, 1h30m or 500ms/],
+    ['--wait=', ['summary', 'r', '--wait='], /^--wait must be a duration/],
+    ['--wait=-5s', ['summary', 'r', '--wait=-5s'], /^--wait must be a duration/],
+    ['--alpha 0', ['compare', 'a', 'b', '--alpha', '0'], /^--alpha must be a significance level strictly between 0 and 1/],
+    ['--alpha 1', ['compare', 'a', 'b', '--alpha', '1'], /^--alpha must be a significance level strictly between 0 and 1/],
+    ['--alpha abc', ['compare', 'a', 'b', '--alpha', 'abc'], /^--alpha must be a significance level/],
+    ['--max-drop 2', ['compare', 'a', 'b', '--max-drop', '2'], /^--max-drop must be a fraction from 0 to 1/],
+    ['--alpha for summary', ['summary', 'r', '--alpha', '0.05'], /^--alpha is not an option of summary/],
+    ['--fail-on-regression for responses', ['responses', 'r', '--fail-on-regression'], /^--fail-on-regression is not an option of responses/],
+    ['--max-drop for summary', ['summary', 'r', '--max-drop', '0.1'], /^--max-drop is not an option of summary/],
+    ['--fail-under for compare', ['compare', 'a', 'b', '--fail-under', '0.9'], /^--fail-under is not an option of compare/],
+    ['junit for summary', ['summary', 'r', '--format', 'junit'], /^--format for summary must be one of table, json, markdown; got "junit"$/],
+    ['csv for compare', ['compare', 'a', 'b', '--format', 'csv'], /^--format for compare must be one of table, json, markdown, junit; got "csv"$/],
     ['missing run id (responses)', ['responses'], /^Missing <eval_run_uuid>: aymara-ai responses <eval_run_uuid>$/],
     ['missing run id (summary)', ['summary'], /^Missing <eval_run_uuid>: aymara-ai summary <eval_run_uuid>$/],
     ['extra positional', ['summary', 'r', 'extra-arg'], /^Unexpected argument "extra-arg"$/],
@@ -106,9 +141,9 @@ describe('parseCli', () => {
     ['unknown short flag', ['summary', 'r', '-x'], /-x/],
     ['a flag missing its value', ['summary', 'r', '--format'], /--format/],
     ['a value given to a boolean flag', ['summary', 'r', '--quiet=yes'], /--quiet/],
-    ['bad --format for responses', ['responses', 'r', '--format', 'xml'], /^--format for responses must be one of table, json, ndjson, csv; got "xml"$/],
-    ['csv for summary', ['summary', 'r', '--format', 'csv'], /^--format for summary must be one of table, json; got "csv"$/],
-    ['ndjson for summary', ['summary', 'r', '--format', 'ndjson'], /^--format for summary must be one of table, json; got "ndjson"$/],
+    ['bad --format for responses', ['responses', 'r', '--format', 'xml'], /^--format for responses must be one of table, json, ndjson, csv, junit; got "xml"$/],
+    ['csv for summary', ['summary', 'r', '--format', 'csv'], /^--format for summary must be one of table, json, markdown; got "csv"$/],
+    ['ndjson for summary', ['summary', 'r', '--format', 'ndjson'], /^--format for summary must be one of table, json, markdown; got "ndjson"$/],
     ['--page-size 0', ['responses', 'r', '--page-size', '0'], /^--page-size must be an integer >= 1; got "0"$/],
     ['--page-size abc', ['responses', 'r', '--page-size', 'abc'], /^--page-size must be an integer >= 1; got "abc"$/],
     ['--page-size 1.5', ['responses', 'r', '--page-size', '1.5'], /^--page-size must be an integer >= 1; got "1.5"$/],
@@ -154,6 +189,37 @@ describe('parseCli', () => {
   });
 });
 
+describe('parseDuration', () => {
+  it.each<[string, number]>([
+    ['30s', 30_000],
+    ['5m', 300_000],
+    ['1h', 3_600_000],
+    ['1h30m', 5_400_000],
+    ['2m30s', 150_000],
+    ['500ms', 500],
+    ['1.5h', 5_400_000],
+    ['0.5s', 500],
+    ['90', 90_000],
+    ['0', 0],
+    [' 10M ', 600_000],
+  ])('%s -> %d ms', (text, ms) => {
+    expect(parseDuration(text)).toBe(ms);
+  });
+
+  it.each(['', 'soon', '5 m', '-5s', '5d', 'm', '1h-30m', '1e3s', '0x10s'])('refuses %j', (text) => {
+    expect(() => parseDuration(text)).toThrow(UsageError);
+  });
+});
+
+describe('parseAlpha', () => {
+  it('a level strictly between 0 and 1, as a fraction or a percentage', () => {
+    expect(parseAlpha('0.05')).toBe(0.05);
+    expect(parseAlpha('5%')).toBe(0.05);
+    expect(parseAlpha('.01')).toBe(0.01);
+    for (const bad of ['0', '1', '100%', '0%', '1.5', 'abc', '']) expect(() => parseAlpha(bad)).toThrow(/--alpha must be a significance level strictly between 0 and 1/);
+  });
+});
+
 describe('parseRate', () => {
   it.each<[string, number]>([
     ['0.9', 0.9],
@@ -176,13 +242,28 @@ describe('parseRate', () => {
 
 describe('HELP', () => {
   it('documents every command, flag, format, exit code and the key variable', () => {
-    for (const word of ['responses', 'summary', '--format', '--workspace', '--page-size', '--fail-under', '--base-url', '--quiet', '--help', '--version']) {
+    const words = ['responses', 'summary', 'compare', '--format', '--workspace', '--page-size', '--fail-under', '--fail-on-regression', '--max-drop', '--alpha', '--wait'];
+    for (const word of [...words, '--base-url', '--quiet', '--help', '--version', 'GITHUB_STEP_SUMMARY']) {
       expect(HELP).toContain(word);
     }
-    for (const format of ['table', 'json', 'ndjson', 'csv']) expect(HELP).toContain(format);
-    for (const code of [0, 1, 2, 3, 4, 70]) expect(HELP).toMatch(new RegExp(`^\\s+${code}\\s+\\S`, 'm'));
+    for (const format of ['table', 'json', 'ndjson', 'csv', 'junit', 'markdown']) expect(HELP).toContain(format);
+    for (const code of [0, 1, 2, 3, 4, 5, 70]) expect(HELP).toMatch(new RegExp(`^\\s+${code}\\s+\\S`, 'm'));
     expect(HELP).toContain('AYMARA_AI_API_KEY');
     expect(HELP).toContain('AYMARA_AI_BASE_URL');
+  });
+
+  it("each command's help has its own usage and flags, the common options and the exit codes", () => {
+    expect(helpFor(undefined)).toBe(HELP);
+    const own = { responses: ['--fail-under', 'junit', 'ndjson'], summary: ['--fail-under', 'markdown', 'pass rate'], compare: ['--fail-on-regression', '--max-drop', '--alpha', 'McNemar', 'regressed', 'junit'] };
+    for (const [command, words] of Object.entries(own)) {
+      const text = helpFor(command as keyof typeof own);
+      expect(text).toMatch(new RegExp(`^aymara-ai ${command}: `));
+      expect(text).toContain(`aymara-ai ${command} <`);
+      for (const word of [...words, '--wait', '--workspace', '--quiet', 'AYMARA_AI_API_KEY']) expect(text).toContain(word);
+      for (const code of [0, 1, 2, 3, 4, 5, 70]) expect(text).toMatch(new RegExp(`^\\s+${code}\\s+\\S`, 'm'));
+    }
+    expect(helpFor('summary')).not.toMatch(/^\s+--alpha/m);
+    expect(helpFor('compare')).not.toMatch(/^\s+--fail-under/m);
   });
 });
 
@@ -242,11 +323,13 @@ describe('CSV', () => {
     ['a comma', 'one, two', '"one, two"'],
     ['quotes', 'She said "no"', '"She said ""no"""'],
     ['a line feed', 'line one\nline two', '"line one\nline two"'],
-    ['a carriage return', 'line one\rline two', '"line one\rline two"'],
+    ['a lone carriage return (escaped: it would overwrite the line on a terminal)', 'line one\rline two', 'line one\\rline two'],
     ['CRLF', 'a\r\nb', '"a\r\nb"'],
     ['a leading space', ' lead', '" lead"'],
     ['a trailing space', 'trail ', '"trail "'],
-    ['a leading tab', '\tx', '"\tx"'],
+    ['a leading tab (a formula start: neutralised)', '\tx', "'\tx"],
+    ['an escape sequence', 'a\u001b[31mred', 'a\\x1b[31mred'],
+    ['a formula', '=1+1', "'=1+1"],
     ['inner spaces only', 'a b', 'a b'],
     ['unicode', 'café ✓', 'café ✓'],
   ])('quotes content with %s as RFC 4180 does', (_name, content, cell) => {
@@ -633,7 +716,7 @@ describe('main(argv)', () => {
   });
 
   it('EXIT: the documented codes', () => {
-    expect(EXIT).toEqual({ ok: 0, gate: 1, usage: 2, api: 3, network: 4, internal: 70 });
+    expect(EXIT).toEqual({ ok: 0, gate: 1, usage: 2, api: 3, network: 4, notFinished: 5, internal: 70 });
   });
 
   describe('formats', () => {
@@ -739,7 +822,8 @@ describe('main(argv)', () => {
       const s = await freshMock();
       const run = await runMain(['summary', RUN, '--format', 'json', '--base-url', s.url], { env: { AYMARA_AI_BASE_URL: 'https://api.invalid' } });
       expect(run.code).toBe(0);
-      expect(s.api.requests).toHaveLength(1);
+      // The run first (is it finished?), then its one page of responses.
+      expect(s.api.requests.map((r) => r.route)).toEqual(['run', 'responses']);
     });
   });
 
@@ -851,15 +935,17 @@ describe('main(argv)', () => {
       const badRun = await runMain(['summary', '..'], { env: { AYMARA_AI_BASE_URL: s.url } });
       const badURL = await runMain(['summary', RUN, '--base-url', 'not a url']);
       const insecure = await runMain(['summary', RUN, '--base-url', 'http://example.com']);
-      const badLog = await runMain(['summary', RUN], { env: { AYMARA_AI_BASE_URL: s.url, AYMARA_AI_LOG: 'loud' } });
-      for (const run of [badRun, badURL, insecure, badLog]) {
+      for (const run of [badRun, badURL, insecure]) {
         expect(run.code).toBe(2);
         expect(run.stdout).toBe('');
         expect(run.stderr).toMatch(/^error: /);
       }
       expect(insecure.stderr).toMatch(/https/);
-      expect(badLog.stderr).toContain('AYMARA_AI_LOG');
       expect(s.api.requests).toHaveLength(0);
+      // A bad AYMARA_AI_LOG is one warning (the SDK falls back to 'warn'), not a reason to stop.
+      const badLog = await runMain(['summary', RUN, '--format', 'json'], { env: { AYMARA_AI_BASE_URL: s.url, AYMARA_AI_LOG: 'loud' } });
+      expect(badLog.code).toBe(0);
+      expect(badLog.stderr).toContain('AYMARA_AI_LOG');
     });
 
     it('3 for a 404, with the status, the code and the request id on stderr', async () => {
@@ -900,7 +986,7 @@ describe('main(argv)', () => {
     it('3 for a body that fails validation without a request id', async () => {
       const s = await startServer((_req, res) => json(res, 200, { items: 'nope', count: 1 }));
       closers.push(s);
-      const run = await runMain(['summary', RUN], { env: { AYMARA_AI_BASE_URL: s.url } });
+      const run = await runMain(['responses', RUN], { env: { AYMARA_AI_BASE_URL: s.url } });
       expect(run.code).toBe(3);
       expect(run.stderr).toMatch(/^error: invalid response at .*items.*\(request id: none\)\n$/);
     });
@@ -928,7 +1014,7 @@ describe('main(argv)', () => {
           throw stackless;
         },
       });
-      expect(noStack).toMatchObject({ code: 70, stderr: 'error: unexpected (please report this): no stack here\n' });
+      expect(noStack).toMatchObject({ code: 70, stderr: 'error: unexpected (please report this): Error: no stack here\n' });
       const notAnError = await runMain(['--help'], {
         stdoutWrite: () => {
           throw 'a bare string';
@@ -979,9 +1065,12 @@ describe('main(argv)', () => {
 
   describe('--help, --version, and a full pipe', () => {
     it('--help and -h print HELP on stdout, exit 0', async () => {
-      for (const argv of [['--help'], ['-h'], ['responses', RUN, '--help']]) {
+      for (const argv of [['--help'], ['-h'], ['frobnicate', '--help']]) {
         const run = await runMain(argv);
         expect(run).toEqual({ code: 0, stdout: HELP, stderr: '' });
+      }
+      for (const command of ['responses', 'summary', 'compare'] as const) {
+        expect(await runMain([command, RUN, '--help'])).toEqual({ code: 0, stdout: helpFor(command), stderr: '' });
       }
     });
 

@@ -1,8 +1,11 @@
 import Table from 'cli-table3';
-import type { EvalScoredResponse, ResponsesSummary } from 'aymara-ai';
+import type { EvalScoredResponse, ResponseCounts, ResponsesSummary } from 'aymara-ai';
+import { escapeMultiline, escapeText } from './escape.js';
+import { toJSONPretty } from './json.js';
+import { clipText, mdCode, mdTable, mdText } from './markdown.js';
 
 /** No rule between rows: long tables stay readable. */
-const COMPACT = { chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' }, style: { head: [], border: [] } };
+export const COMPACT = { chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' }, style: { head: [], border: [] } };
 
 /** The CSV columns, one per scalar field; `content` and `next_prompt` flattened (see `csvRow`). */
 export const CSV_COLUMNS = [
@@ -29,8 +32,19 @@ export function contentText(content: EvalScoredResponse['content']): string {
   return content.remote_file_path || content.file_uuid || '';
 }
 
-function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? '' : String(value);
+/** The first characters of a cell that a spreadsheet would run as a formula (OWASP's list). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV cell. Text from the server: control characters escaped (line breaks and tabs kept, see
+ * escapeMultiline), and a cell a spreadsheet would run as a formula (`=HYPERLINK(...)`, `@SUM(...)`) gets a
+ * leading `'`, as OWASP advises. Numbers and booleans are written as they are: they cannot hold a formula.
+ */
+export function csvCell(value: unknown): string {
+  let text: string;
+  if (value === null || value === undefined) text = '';
+  else if (typeof value === 'string') text = FORMULA_START.test(value) ? `'${escapeMultiline(value)}` : escapeMultiline(value);
+  else text = String(value);
   return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
@@ -47,23 +61,23 @@ export function csvRow(r: EvalScoredResponse): string {
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 
-export function resultOf(r: EvalScoredResponse): string {
+export function resultOf(r: Pick<EvalScoredResponse, 'exclude_from_scoring' | 'is_passed'>): 'excluded' | 'passed' | 'failed' | 'unscored' {
   if (r.exclude_from_scoring) return 'excluded';
   if (r.is_passed === true) return 'passed';
   if (r.is_passed === false) return 'failed';
   return 'unscored';
 }
 
-function clip(text: string, width: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
+/** Server text for one table cell: whitespace flattened, clipped, control characters escaped. */
+export function cell(text: string | null | undefined, width = Infinity): string {
+  return escapeText(clipText(text ?? '', width));
 }
 
 /** A readable terminal table of responses. */
 export function responsesTable(responses: readonly EvalScoredResponse[]): string {
   const table = new Table({ head: ['#', 'prompt_uuid', 'result', 'refused', 'type', 'content', 'explanation'], ...COMPACT });
   responses.forEach((r, i) => {
-    table.push([String(i + 1), r.prompt_uuid, resultOf(r), r.ai_refused ? 'yes' : '', r.content_type, clip(contentText(r.content), 40), clip(r.explanation ?? '', 50)]);
+    table.push([String(i + 1), cell(r.prompt_uuid), resultOf(r), r.ai_refused ? 'yes' : '', cell(r.content_type), cell(contentText(r.content), 40), cell(r.explanation, 50)]);
   });
   return `${table.toString()}\n${responses.length.toLocaleString('en-US')} responses\n`;
 }
@@ -72,11 +86,35 @@ export function formatRate(rate: number | null): string {
   return rate === null ? 'n/a' : `${(rate * 100).toFixed(1)}%`;
 }
 
+/** A rate as a percentage, with enough digits to tell it from `other` when one decimal would not. */
+export function ratePair(rate: number, other: number): [string, string] {
+  for (let digits = 1; digits < 6; digits++) {
+    const [a, b] = [(rate * 100).toFixed(digits), (other * 100).toFixed(digits)];
+    if (a !== b) return [`${a}%`, `${b}%`];
+  }
+  return [formatRate(rate), formatRate(other)];
+}
+
+/** The verdict of one gate: whether it held, and a sentence saying why. */
+export interface GateCheck {
+  ok: boolean;
+  message: string;
+}
+
+/** What `summary` knows when it prints: the counts, some failed prompts, and the gate's verdict if one was asked for. */
+export interface SummaryReport {
+  evalRunUUID: string;
+  summary: ResponsesSummary;
+  /** The first failed prompts, in order (the markdown report and the annotations list them). */
+  failed: Pick<EvalScoredResponse, 'prompt_uuid' | 'explanation' | 'content_type'>[];
+  gate: GateCheck | undefined;
+}
+
 /** The summary as a table: totals, then one row per content type. */
 export function summaryTable(evalRunUUID: string, s: ResponsesSummary): string {
   const totals = new Table({ ...COMPACT });
   totals.push(
-    { 'eval run': evalRunUUID },
+    { 'eval run': cell(evalRunUUID) },
     { total: String(s.total) },
     { passed: String(s.passed) },
     { failed: String(s.failed) },
@@ -87,25 +125,64 @@ export function summaryTable(evalRunUUID: string, s: ResponsesSummary): string {
   );
   const byType = new Table({ head: ['content type', 'total', 'passed', 'failed', 'refused', 'excluded', 'unscored', 'pass rate'], ...COMPACT });
   for (const [type, c] of Object.entries(s.byContentType)) {
-    byType.push([type, c.total, c.passed, c.failed, c.refused, c.excluded, c.unscored, formatRate(c.passRate)].map(String));
+    byType.push([cell(type), ...[c.total, c.passed, c.failed, c.refused, c.excluded, c.unscored].map(String), formatRate(c.passRate)]);
   }
   return `${totals.toString()}\n${byType.toString()}\n`;
 }
 
+/** Counts in the API's snake_case style. */
+export function countsJSON(c: ResponseCounts): Record<string, number | null> {
+  return { total: c.total, passed: c.passed, failed: c.failed, refused: c.refused, excluded: c.excluded, unscored: c.unscored, pass_rate: c.passRate };
+}
+
 /** The summary as JSON, with the API's snake_case style. */
 export function summaryJSON(evalRunUUID: string, s: ResponsesSummary): string {
-  const counts = (c: Omit<ResponsesSummary, 'byContentType'>) => ({
-    total: c.total,
-    passed: c.passed,
-    failed: c.failed,
-    refused: c.refused,
-    excluded: c.excluded,
-    unscored: c.unscored,
-    pass_rate: c.passRate,
-  });
-  return `${JSON.stringify(
-    { eval_run_uuid: evalRunUUID, ...counts(s), by_content_type: Object.fromEntries(Object.entries(s.byContentType).map(([k, v]) => [k, counts(v)])) },
-    null,
-    2,
-  )}\n`;
+  // Built with a null prototype: the content types are the server's words, and `__proto__` must stay a key.
+  const byType = Object.create(null) as Record<string, unknown>;
+  for (const [type, counts] of Object.entries(s.byContentType)) byType[type] = countsJSON(counts);
+  return `${toJSONPretty({ eval_run_uuid: evalRunUUID, ...countsJSON(s), by_content_type: byType })}\n`;
+}
+
+/** How many failed or regressed prompts a markdown report lists (a job summary holds at most 1 MiB). */
+export const MARKDOWN_LIST_LIMIT = 50;
+
+function verdict(gate: GateCheck | undefined): string {
+  if (!gate) return '';
+  return gate.ok ? '✅ ' : '❌ ';
+}
+
+/** The summary as a Markdown report for a pull request or a job summary. */
+export function summaryMarkdown(report: SummaryReport): string {
+  const { summary: s, gate } = report;
+  const lines = [`### ${verdict(gate)}Aymara eval run ${mdCode(report.evalRunUUID)}: pass rate ${formatRate(s.passRate)}`, ''];
+  if (gate) lines.push(`**Gate ${gate.ok ? 'passed' : 'failed'}:** ${mdText(gate.message)}`, '');
+  const basis = s.passRate === null ? 'nothing scored' : `${s.passed} of ${s.passed + s.failed} scored`;
+  lines.push(
+    mdTable(
+      ['total', 'passed', 'failed', 'refused', 'excluded', 'unscored', 'pass rate'],
+      [[...[s.total, s.passed, s.failed, s.refused, s.excluded, s.unscored].map(String), `${formatRate(s.passRate)} (${basis})`]],
+      'rrrrrrr',
+    ),
+    '',
+    '#### By content type',
+    '',
+    mdTable(
+      ['content type', 'total', 'passed', 'failed', 'refused', 'excluded', 'unscored', 'pass rate'],
+      Object.entries(s.byContentType).map(([type, c]) => [mdCode(type), ...[c.total, c.passed, c.failed, c.refused, c.excluded, c.unscored].map(String), formatRate(c.passRate)]),
+      'lrrrrrrr',
+    ),
+  );
+  if (s.failed > 0) {
+    const shown = report.failed.slice(0, MARKDOWN_LIST_LIMIT);
+    lines.push(
+      '',
+      `#### Failed prompts (${shown.length < s.failed ? `first ${shown.length} of ${s.failed}` : s.failed})`,
+      '',
+      mdTable(
+        ['prompt', 'type', 'explanation'],
+        shown.map((r) => [mdCode(r.prompt_uuid), mdCode(String(r.content_type ?? 'text')), mdText(clipText(r.explanation ?? '(no explanation)', 300))]),
+      ),
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }

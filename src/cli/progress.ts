@@ -8,6 +8,7 @@ export class ProgressBar {
   #done = 0;
   #lastDraw = 0;
   #drawn = false;
+  #finished = false;
 
   constructor(stream: NodeJS.WriteStream) {
     this.#stream = stream;
@@ -15,6 +16,11 @@ export class ProgressBar {
 
   setTotal(total: number): void {
     this.#total = Math.max(0, total);
+  }
+
+  /** Adds to the total: `compare` learns each run's count from its first page. */
+  addTotal(n: number): void {
+    this.#total = Math.max(0, this.#total + Math.max(0, n));
   }
 
   tick(n = 1): void {
@@ -33,8 +39,10 @@ export class ProgressBar {
     this.#drawn = true;
   }
 
-  /** Draws the final state and ends the line. */
+  /** Draws the final state and ends the line. Once: later calls do nothing. */
   finish(): void {
+    if (this.#finished) return;
+    this.#finished = true;
     if (this.#total === 0 && !this.#drawn) return;
     this.#draw(Date.now());
     this.#stream.write('\n');
