@@ -73,6 +73,15 @@ describe.each(BACKENDS)('withOptions() against the $name', ({ start }) => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
+  it('a client derived from a closed parent is closed too', async () => {
+    const parent = backend.client();
+    await parent.close();
+    const error = await rejectionOf(parent.withOptions({ timeout: 1_000 }).evals.runs.get(RUN));
+    expect(error).toBeInstanceOf(AymaraError);
+    expect((error as Error).message).toMatch(/client is closed/i);
+    expect(backend.api.requests).toHaveLength(0);
+  });
+
   it('closing the child leaves the parent working', async () => {
     const parent = backend.client();
     const child = parent.withOptions({ timeout: 1_000 });
