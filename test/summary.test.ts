@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AymaraAI, EvalScoredResponseSchema, summarizeResponses, type EvalScoredResponse, type ResponseCounts } from 'aymara-ai';
+import { AymaraAI, EvalScoredResponseSchema, summarizeResponses, SummaryBuilder, type EvalScoredResponse, type ResponseCounts } from 'aymara-ai';
 import { generateResponses, startMockServer, type MockServer } from 'aymara-ai/testing';
 
 /** A scored response with the documented defaults, changed by `extra`. */
@@ -144,5 +144,56 @@ describe('summarizeResponses on an async iterable', () => {
       yield r({ is_passed: false, content_type: 'audio' });
     }
     await expect(summarizeResponses(gen())).resolves.toMatchObject({ total: 2, passed: 1, failed: 1, passRate: 0.5 });
+  });
+});
+
+describe('hostile content types from the server', () => {
+  // Parsed from JSON as a server would send them: `__proto__` is then an own key, not the prototype.
+  const hostile = JSON.parse(
+    JSON.stringify([
+      { prompt_uuid: 'p1', content_type: '__proto__', is_passed: true },
+      { prompt_uuid: 'p2', content_type: '__proto__', is_passed: false },
+      { prompt_uuid: 'p3', content_type: 'constructor', is_passed: true },
+      { prompt_uuid: 'p4', content_type: 'toString', is_passed: null },
+      { prompt_uuid: 'p5', content_type: 'hasOwnProperty', is_passed: true, exclude_from_scoring: true },
+      { prompt_uuid: 'p6', content_type: 'text', is_passed: true },
+    ]),
+  ) as unknown[];
+  const responses = hostile.map((item) => EvalScoredResponseSchema.parse(item));
+
+  it('are counted like any type, in the breakdown, and nothing reaches Object.prototype', () => {
+    const s = summarizeResponses(responses);
+    expect(s).toMatchObject({ total: 6, passed: 3, failed: 1, excluded: 1, unscored: 1, passRate: 3 / 4 });
+    expect(Object.keys(s.byContentType)).toEqual(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'text']);
+    expect(Object.getOwnPropertyDescriptor(s.byContentType, '__proto__')?.value).toEqual({ ...zero, total: 2, passed: 1, failed: 1, passRate: 0.5 });
+    expect(s.byContentType.constructor).toEqual({ ...zero, total: 1, passed: 1, passRate: 1 });
+    expect(s.byContentType.toString).toEqual({ ...zero, total: 1, unscored: 1 });
+    expect(s.byContentType.hasOwnProperty).toEqual({ ...zero, total: 1, excluded: 1 });
+    // The per-type totals add up to the total: no response was dropped from the breakdown.
+    expect(Object.values(s.byContentType).reduce((sum, c) => sum + c.total, 0)).toBe(6);
+    // Nothing leaked into shared prototypes.
+    const plain: Record<string, unknown> = {};
+    for (const key of ['total', 'passed', 'failed', 'passRate']) expect(plain[key]).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('total');
+    expect(typeof Object.prototype.toString).toBe('function');
+    expect(Object.prototype.hasOwnProperty.call(Object, 'total')).toBe(false);
+  });
+
+  it('the breakdown has no prototype: only real types are in it', () => {
+    const s = summarizeResponses([r({ is_passed: true })]);
+    expect(Object.getPrototypeOf(s.byContentType)).toBeNull();
+    expect('toString' in s.byContentType).toBe(false);
+    expect(s.byContentType.constructor).toBeUndefined();
+    const roundTrip = JSON.parse(JSON.stringify(summarizeResponses(responses).byContentType)) as object;
+    expect(Object.getOwnPropertyDescriptor(roundTrip, '__proto__')?.value).toMatchObject({ total: 2 });
+  });
+
+  it('a builder fed the same hostile types twice keeps counting them (the result is a copy)', () => {
+    const builder = new SummaryBuilder();
+    for (const response of responses) builder.add(response);
+    const first = builder.result();
+    for (const response of responses) builder.add(response);
+    expect(Object.getOwnPropertyDescriptor(first.byContentType, '__proto__')?.value.total).toBe(2);
+    expect(Object.getOwnPropertyDescriptor(builder.result().byContentType, '__proto__')?.value.total).toBe(4);
   });
 });
