@@ -163,9 +163,14 @@ export function parseBody<S extends Schema>(schema: S, body: string, status: num
     requestId,
     issues: kept,
     issueCount: issues.length,
-    // zod's own error, for those who use its tools, trimmed like the rest (and without the body's values).
-    cause: new z.core.$ZodError(result.error.issues.slice(0, MAX_ISSUES)),
+    cause: trimmed(result.error),
   });
+}
+
+/** zod's own error, for those who use its tools, trimmed like the rest (it is ours: fresh from `safeParse`). */
+function trimmed(error: z.core.$ZodError): z.core.$ZodError {
+  error.issues.splice(MAX_ISSUES);
+  return error;
 }
 
 /** A short English message for a response issue. Zod's own messages come from its locales, which the SDK leaves out of bundles. */

@@ -40,7 +40,8 @@ export const ErrorEnvelopeSchema = z.looseObject({
   error: z.looseObject({
     code: z.string(),
     message: z.string(),
-    details: z._default(z.record(z.string(), z.unknown()), () => ({})),
+    // A loose object with no named field: any object, every key kept (a `z.record` would cost a bundle 2.5 KB more).
+    details: z._default(z.looseObject({}), () => ({})),
   }),
   request_id: z._default(z.string(), ''),
 });

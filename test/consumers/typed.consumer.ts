@@ -37,6 +37,18 @@ function describeContent(response: EvalScoredResponse): string {
   return file.remote_file_path ?? file.file_uuid ?? '(file)';
 }
 
+/** Compile-time checks of the published types as a strict consumer meets them (see test/types for the full set). */
+function typeChecks(page: EvalScoredResponsesPage, response: EvalScoredResponse, error: AymaraAPIError): unknown[] {
+  return [
+    // @ts-expect-error a misspelt field is a compile error, not an `unknown`
+    response.is_pased,
+    response.manually_updated satisfies boolean | null | undefined,
+    response.update_history?.[0]?.answer_history_uuid satisfies string | undefined,
+    page.body.items satisfies EvalScoredResponse[],
+    error.headers.get('content-type') satisfies string | null,
+  ];
+}
+
 function describeError(error: unknown): string {
   if (error instanceof NotFoundError) {
     const code: ErrorCode | undefined = error.code;
@@ -62,10 +74,12 @@ async function main(): Promise<void> {
     const params: ListResponsesParams = { limit: 100, workspace_uuid: WORKSPACE };
     const requestOptions: RequestOptions = { timeout: 10_000, signal: AbortSignal.timeout(30_000), headers: { 'x-trace-id': 'consumer' } };
 
-    const page: OffsetPage<EvalScoredResponse> = await client.evals.runs.listResponses(RUN, params, requestOptions);
-    const asPage: EvalScoredResponsesPage = { items: page.items, count: page.count };
+    // The exported page type is the type of `await listResponses()`, a generic OffsetPage.
+    const page: EvalScoredResponsesPage = await client.evals.runs.listResponses(RUN, params, requestOptions);
+    const asPage: OffsetPage<EvalScoredResponse> = page;
     assert.equal(asPage.items.length, 100);
     assert.equal(asPage.count, TOTAL);
+    assert.equal(page.body.count, TOTAL);
     const first: EvalScoredResponse | undefined = page.items[0];
     assert.ok(first);
     assert.ok(describeContent(first).length > 0);
@@ -81,7 +95,12 @@ async function main(): Promise<void> {
     const summary: ResponsesSummary = await summarizeResponses(client.evals.runs.listResponses(RUN, params));
     assert.equal(summary.total, TOTAL);
 
-    assert.equal(describeError(await client.evals.runs.listResponses('no-such-run').then(() => undefined, (error: unknown) => error)), 'not found: 404 resource.not_found');
+    const notFound = await client.evals.runs.listResponses('no-such-run').then(() => undefined, (error: unknown) => error);
+    assert.equal(describeError(notFound), 'not found: 404 resource.not_found');
+    assert.ok(notFound instanceof AymaraAPIError);
+    const [, , , bodyItems, contentType] = typeChecks(page, first, notFound);
+    assert.equal((bodyItems as unknown[]).length, 100);
+    assert.match(String(contentType), /^application\/json/);
     assert.throws(() => new AymaraAI({ apiKey: '' }), AymaraInputError);
     assert.ok(traced.length >= 1 + 3 + 3 + 1);
     await client.close();
