@@ -65,7 +65,7 @@ describe.each(BACKENDS)('withOptions() against the $name', ({ start }) => {
     const child = parent.withOptions({});
     backend.api.inject({ latencyMs: 5_000, times: 1 });
     const call = child.evals.runs.get(RUN);
-    await vi.waitFor(() => expect(backend.api.requests).toHaveLength(1));
+    await vi.waitFor(() => expect(backend.api.requests).toHaveLength(1), { timeout: 5_000 });
     const started = Date.now();
     await parent.close();
     const error = await rejectionOf(call);
