@@ -10,10 +10,15 @@ const RUN = '3f1c9a52-consumer-cjs';
 const TOTAL = 250;
 const runtime = globalThis.Bun ? `bun ${globalThis.Bun.version}` : globalThis.Deno ? `deno ${globalThis.Deno.version.deno}` : `node ${process.versions.node}`;
 
-// Node's built-in fetch sends `sec-fetch-mode`; undici's `dispatcher.request()` (the SDK's default transport on
-// Node, loaded from node_modules) does not. Counted so run.mjs can check that undici really carried requests.
-function undiciRequests(server) {
-  return server.api.requests.filter((request) => !('sec-fetch-mode' in request.headers)).length;
+/** Wraps the global fetch, as msw or nock do, and counts the calls that go through it. */
+function countGlobalFetch() {
+  const realFetch = globalThis.fetch;
+  const counter = { calls: 0, restore: () => (globalThis.fetch = realFetch) };
+  globalThis.fetch = (input, init) => {
+    counter.calls += 1;
+    return realFetch(input, init);
+  };
+  return counter;
 }
 
 async function main() {
@@ -23,6 +28,8 @@ async function main() {
   const server = await startMockServer({ fixtures: { apiKey: 'consumer-key', runs: { [RUN]: { responses: generateResponses(TOTAL) } } } });
   try {
     const client = new AymaraAI({ apiKey: 'consumer-key', baseURL: server.url, maxRetries: 0 });
+    // Wrapped after the client was made: the SDK looks the global fetch up at each request, so it sees them all.
+    const globalFetch = countGlobalFetch();
     const page = await client.evals.runs.listResponses(RUN, { limit: 100 });
     assert.equal(page.items.length, 100);
     assert.equal(page.count, TOTAL);
@@ -33,7 +40,9 @@ async function main() {
 
     await assert.rejects(client.evals.runs.listResponses('no-such-run'), (error) => error instanceof NotFoundError && error.status === 404);
     await client.close();
-    console.log(JSON.stringify({ consumer: 'cjs', runtime, version: VERSION, firstPage: page.items.length, count: page.count, iterated: seen.size, undiciRequests: undiciRequests(server), requests: server.api.requests.length }));
+    globalFetch.restore();
+    const connections = new Set(server.api.requests.map((request) => request.connection)).size;
+    console.log(JSON.stringify({ consumer: 'cjs', runtime, version: VERSION, firstPage: page.items.length, count: page.count, iterated: seen.size, requests: server.api.requests.length, globalFetchCalls: globalFetch.calls, connections }));
   } finally {
     await server.close();
   }

@@ -8,17 +8,26 @@ const RUN = '3f1c9a52-consumer-esm';
 const TOTAL = 250;
 const runtime = globalThis.Bun ? `bun ${globalThis.Bun.version}` : globalThis.Deno ? `deno ${globalThis.Deno.version.deno}` : `node ${process.versions.node}`;
 
-// Node's built-in fetch sends `sec-fetch-mode`; undici's `dispatcher.request()` (the SDK's default transport on
-// Node, loaded from node_modules) does not. Counted so run.mjs can check that undici really carried requests.
-function undiciRequests(server) {
-  return server.api.requests.filter((request) => !('sec-fetch-mode' in request.headers)).length;
+/** Wraps the global fetch, as msw or nock do, and counts the calls that go through it. */
+function countGlobalFetch() {
+  const realFetch = globalThis.fetch;
+  const counter = { calls: 0, restore: () => (globalThis.fetch = realFetch) };
+  globalThis.fetch = (input, init) => {
+    counter.calls += 1;
+    return realFetch(input, init);
+  };
+  return counter;
 }
+
+const distinctConnections = (requests) => new Set(requests.map((request) => request.connection)).size;
 
 const server = await startMockServer({ fixtures: { apiKey: 'consumer-key', runs: { [RUN]: { responses: generateResponses(TOTAL) } } } });
 try {
   assert.equal(AymaraAIDefault, AymaraAI, 'the default export is the AymaraAI class');
   assert.match(VERSION, /^\d+\.\d+\.\d+/);
   const client = new AymaraAI({ apiKey: 'consumer-key', baseURL: server.url, maxRetries: 0 });
+  // Wrapped after the client was made: the SDK looks the global fetch up at each request, so it sees them all.
+  const globalFetch = countGlobalFetch();
 
   const page = await client.evals.runs.listResponses(RUN, { limit: 100 });
   assert.equal(page.items.length, 100);
@@ -32,7 +41,25 @@ try {
   await assert.rejects(client.evals.runs.listResponses('no-such-run'), (error) => error instanceof NotFoundError && error.status === 404);
   assert.equal(server.api.requests.length, 5, 'one page, three pages, one 404');
   await client.close();
-  console.log(JSON.stringify({ consumer: 'esm', runtime, version: VERSION, firstPage: page.items.length, count: page.count, iterated: seen.size, undiciRequests: undiciRequests(server), requests: server.api.requests.length }));
+  globalFetch.restore();
+  const requests = server.api.requests.length;
+  const connections = distinctConnections(server.api.requests);
+
+  // On Node, a dispatcher the app brings from its own undici carries the requests instead of the global fetch.
+  let dispatcher;
+  if (runtime.startsWith('node ')) {
+    const { Agent } = await import('undici');
+    const agent = new Agent();
+    const viaAgent = new AymaraAI({ apiKey: 'consumer-key', baseURL: server.url, maxRetries: 0, dispatcher: agent });
+    const watched = countGlobalFetch();
+    let iterated = 0;
+    for await (const response of viaAgent.evals.runs.listResponses(RUN, { limit: 100 })) if (response.prompt_uuid) iterated++;
+    watched.restore();
+    await viaAgent.close();
+    await agent.close(); // the client leaves a dispatcher it was given open
+    dispatcher = { iterated, requests: server.api.requests.length - requests, globalFetchCalls: watched.calls };
+  }
+  console.log(JSON.stringify({ consumer: 'esm', runtime, version: VERSION, firstPage: page.items.length, count: page.count, iterated: seen.size, requests, globalFetchCalls: globalFetch.calls, connections, dispatcher }));
 } finally {
   await server.close();
 }

@@ -71,6 +71,13 @@ async function main(): Promise<void> {
     };
     const options: ClientOptions = { apiKey: 'consumer-key', baseURL: server.url, maxRetries: 0, middleware: [trace] };
     const client = new AymaraAI(options);
+    // Wrapped after the client was made, as msw or nock do: the SDK looks the global fetch up at each request.
+    const realFetch = globalThis.fetch;
+    let globalFetchCalls = 0;
+    globalThis.fetch = (input, init) => {
+      globalFetchCalls += 1;
+      return realFetch(input, init);
+    };
     const params: ListResponsesParams = { limit: 100, workspace_uuid: WORKSPACE };
     const requestOptions: RequestOptions = { timeout: 10_000, signal: AbortSignal.timeout(30_000), headers: { 'x-trace-id': 'consumer' } };
 
@@ -104,7 +111,9 @@ async function main(): Promise<void> {
     assert.throws(() => new AymaraAI({ apiKey: '' }), AymaraInputError);
     assert.ok(traced.length >= 1 + 3 + 3 + 1);
     await client.close();
-    console.log(JSON.stringify({ consumer: 'ts', runtime: `node ${process.versions.node}`, version: VERSION, firstPage: page.items.length, count: page.count, iterated, undiciRequests: server.api.requests.filter((request) => !('sec-fetch-mode' in request.headers)).length, requests: server.api.requests.length }));
+    globalThis.fetch = realFetch;
+    const connections = new Set(server.api.requests.map((request) => request.connection)).size;
+    console.log(JSON.stringify({ consumer: 'ts', runtime: `node ${process.versions.node}`, version: VERSION, firstPage: page.items.length, count: page.count, iterated, requests: server.api.requests.length, globalFetchCalls, connections }));
   } finally {
     await server.close();
   }
