@@ -178,6 +178,20 @@ describe('a proxy that requires authentication (tinyproxy BasicAuth)', () => {
     expect(remote.requests.length).toBe(before);
   });
 
+  it('HTTPS_PROXY for an https:// base URL: the CONNECT gets the 407, reported the same way', async () => {
+    vi.stubEnv('HTTPS_PROXY', authProxy.url);
+    const c = new AymaraAI({ apiKey: KEY, baseURL: 'https://api.aymara.test', maxRetries: 2, timeout: 10_000, logLevel: 'off' });
+    clients.push(c);
+    const error = await c.evals.runs.listResponses(RUN).then(
+      () => new Error('resolved'),
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AymaraAPIError);
+    expect((error as AymaraAPIError).status).toBe(407);
+    expect((error as Error).message).toMatch(/proxy/i);
+    expect((error as Error).message).toMatch(/credential/i);
+  });
+
   it('with credentials in HTTP_PROXY: forwarded, and the password shows nowhere', async () => {
     vi.stubEnv('HTTP_PROXY', `http://${PROXY_USER}:${PROXY_PASSWORD}@127.0.0.1:${authProxy.port}`);
     const c = client(remote);

@@ -117,15 +117,23 @@ async function bigBodyServer(ctx: Ctx, bigBytes: number, withLength: boolean): P
   return { server, bigRequests: () => big };
 }
 
-/** RSS growth allowed for a 200 MB body: the limit is 64 MiB, and the rest must never be held. */
+/** RSS growth allowed for a 200 MB body the SDK can refuse before holding much of it. */
 const MAX_GROWTH_MB = 100;
+/**
+ * A chunked body gives no size up front, so up to the whole 64 MiB limit is read and held before the SDK knows it
+ * is too large; in a garbage-collected runtime that costs more than the bytes held (measured on Node 24: streaming
+ * 64 MiB through fetch while holding nothing raises RSS by about 75 MB, holding the chunks by about 120 MB, before
+ * the collector catches up). The bound is the limit plus the same 100 MB: far below the 200 MB body (0.1.0 grew
+ * by 810 MB), so the body is provably not all read.
+ */
+const MAX_GROWTH_AT_DEFAULT_LIMIT_CHUNKED_MB = 64 + MAX_GROWTH_MB;
 
 describe('a 200 MB body against the default 64 MiB maxResponseSize', () => {
   it.for([
-    { framing: 'chunked (no content-length)', withLength: false },
-    { framing: 'with its content-length', withLength: true },
+    { framing: 'chunked (no content-length)', withLength: false, bound: `${MAX_GROWTH_AT_DEFAULT_LIMIT_CHUNKED_MB} MB` },
+    { framing: 'with its content-length', withLength: true, bound: `${MAX_GROWTH_MB} MB` },
   ])(
-    '$framing: AymaraResponseValidationError naming the limit, not retried, RSS growth under 100 MB',
+    '$framing: AymaraResponseValidationError naming the limit, not retried, RSS growth under $bound',
     { timeout: 120_000 },
     async ({ withLength }, ctx) => {
       const { server, bigRequests } = await bigBodyServer(ctx, 200 * MB, withLength);
@@ -137,7 +145,8 @@ describe('a 200 MB body against the default 64 MiB maxResponseSize', () => {
       expect(report.message, summary).toMatch(/maxResponseSize/);
       expect(report.message, summary).toMatch(/64 ?MiB|67[,. _]?108[,. _]?864/);
       expect(bigRequests(), 'the big body was requested again: retried').toBe(1);
-      expect(report.growthMB, summary).toBeLessThan(MAX_GROWTH_MB);
+      expect(report.growthMB, summary).toBeLessThan(withLength ? MAX_GROWTH_MB : MAX_GROWTH_AT_DEFAULT_LIMIT_CHUNKED_MB);
+      ctx.annotate(`RSS growth ${report.growthMB.toFixed(1)} MB`);
     },
   );
 
@@ -149,6 +158,7 @@ describe('a 200 MB body against the default 64 MiB maxResponseSize', () => {
     expect(report.message, summary).toMatch(/maxResponseSize/);
     expect(bigRequests()).toBe(1);
     expect(report.growthMB, summary).toBeLessThan(MAX_GROWTH_MB);
+    ctx.annotate(`RSS growth ${report.growthMB.toFixed(1)} MB`);
   });
 });
 

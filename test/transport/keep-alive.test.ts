@@ -57,8 +57,10 @@ it(
 
     expect(failures, `${failures.length} of ${CALLS} calls failed; ${server.raced} requests raced the server's close`).toEqual([]);
     expect(server.answered).toBe(CALLS);
-    // The test did exercise what it is about: the server closed idle connections and the client opened new ones.
+    // The test did exercise what it is about: the server closed idle connections, the client opened new ones, and
+    // some requests were sent on a connection the server was closing (about 20-30 of 500 here; 0.1.0 failed each one).
     expect(server.connections).toBeGreaterThan(CALLS / 10);
+    expect(server.raced).toBeGreaterThan(0);
     ctx.annotate(`${server.raced} requests sent on a connection the server was closing; ${server.connections} connections; ${Math.round(elapsed)} ms`);
   },
 );
