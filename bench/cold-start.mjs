@@ -1,17 +1,30 @@
-// Cold start: a fresh process that imports the client and fetches one page, bundled by esbuild for Node as a
-// serverless user would (platform node, bundle, minify; ESM .mjs and CJS .cjs). The SDK (bench/entries/sdk.mjs)
-// against openai-node's generic client.get() (bench/entries/openai.mjs): spawn-to-exit of each bundle,
-// interleaved (rotating order), medians. A bundle that exits non-zero (e.g. "Dynamic require of ... is not
-// supported") fails the bench loudly, with its stderr. Bundle sizes (bytes and gzip) are reported too.
+// Cold start of a bundled client, as a serverless user meets it: the client bundled by esbuild for Node (platform
+// node, bundle, minify; ESM .mjs and CJS .cjs), run in fresh processes. The SDK against openai-node (its generic
+// client.get() fetching the same page) as the reference point. Three figures:
+//
+// - Bundle size: the minimal consumer (`new AymaraAI()` and one `listResponses`, bench/entries/sdk.mjs), minified,
+//   in bytes and gzip, with the bytes each package contributes. Target: at most 60 KB (KiB) per format.
+// - Cold import: the time `import()` (ESM) or `require()` (CJS) of the bundle takes in a fresh process, measured
+//   inside that process around the import alone (process start and the request are not counted). Each bundle here
+//   is the same consumer as a module that exports its work (`run()`) instead of doing it on load. Medians of
+//   interleaved runs (rotating order, same run). Target: the SDK's at most half of openai-node's.
+// - Spawn to exit: a fresh process that imports the bundle and fetches one page (bench/entries/*.mjs), medians of
+//   interleaved runs, against `node -e ''` alone.
+//
+// Every bundle must run (a bundle that exits non-zero, e.g. "Dynamic require of ... is not supported", fails the
+// bench loudly with its stderr) before anything is timed.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { QUICK, RUN_UUID, isMain, log, median, round, runMain, startServer } from './lib.mjs';
 
 const RUNS = Number(process.env.BENCH_COLD_RUNS ?? (QUICK ? 5 : 20));
+const IMPORT_RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? (QUICK ? 9 : 41));
 const WARMUP_RUNS = 2;
+/** The size target of the minimal consumer's bundle, per format (60 KB, counted in KiB like the sizes printed). */
+export const BUNDLE_LIMIT_BYTES = 60 * 1024;
 const OUT_DIR = fileURLToPath(new URL('./results/bundles/', import.meta.url));
 const ENTRIES = {
   sdk: fileURLToPath(new URL('./entries/sdk.mjs', import.meta.url)),
@@ -19,35 +32,67 @@ const ENTRIES = {
 };
 const FORMATS = { esm: 'mjs', cjs: 'cjs' };
 
-/** Bundles every entry in every format; returns path, sizes and the largest inputs of each bundle. */
+/**
+ * The same consumers as bench/entries, as modules that export their work rather than doing it on load, so the
+ * import can be timed alone. BENCH_URL and BENCH_RUN come from the environment when `run()` is called.
+ */
+const MODULE_ENTRIES = {
+  sdk: `import { AymaraAI } from 'aymara-ai';
+export async function run() {
+  const client = new AymaraAI({ apiKey: 'bench-key', baseURL: process.env.BENCH_URL });
+  const page = await client.evals.runs.listResponses(process.env.BENCH_RUN, { limit: 100 });
+  return page.items.length;
+}
+`,
+  openai: `import OpenAI from 'openai';
+export async function run() {
+  const client = new OpenAI({ apiKey: 'x', baseURL: process.env.BENCH_URL });
+  const page = await client.get(\`/v2/eval-runs/\${encodeURIComponent(process.env.BENCH_RUN)}/responses\`, { query: { limit: 100 } });
+  return page.items.length;
+}
+`,
+};
+
+/** Loads a bundle in this fresh process, timing the import alone; then, when asked, runs its work once. */
+const IMPORT_TIMER = `import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+const [file, format, mode] = process.argv.slice(2);
+const started = performance.now();
+const mod = format === 'cjs' ? createRequire(import.meta.url)(file) : await import(pathToFileURL(file).href);
+const importMs = performance.now() - started;
+const items = mode === 'run' ? await mod.run() : undefined;
+process.stdout.write(JSON.stringify({ importMs, items }) + '\\n');
+`;
+
+/** esbuild as a serverless user runs it; returns the bundle's size and the bytes each package contributes. */
+async function bundle(entryPoint, outfile, format) {
+  const result = await build({ entryPoints: [entryPoint], outfile, platform: 'node', bundle: true, minify: true, format, metafile: true, logLevel: 'error' });
+  const code = readFileSync(outfile);
+  const output = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith(outfile.slice(outfile.lastIndexOf('.'))))[1];
+  const byPackage = {};
+  for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const pkg = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? (path.includes('/dist/') ? 'aymara-ai (dist)' : 'entry');
+    byPackage[pkg] = (byPackage[pkg] ?? 0) + bytesInOutput;
+  }
+  return { file: outfile, bytes: code.length, gzipBytes: gzipSync(code).length, bytesByPackage: Object.fromEntries(Object.entries(byPackage).sort((a, b) => b[1] - a[1])) };
+}
+
+/** Bundles every entry in every format: the run-on-load entries and the module entries. */
 async function bundleAll() {
   mkdirSync(OUT_DIR, { recursive: true });
   const bundles = {};
+  const modules = {};
+  for (const [client, source] of Object.entries(MODULE_ENTRIES)) writeFileSync(`${OUT_DIR}${client}-module-entry.mjs`, source);
   for (const [format, ext] of Object.entries(FORMATS)) {
     for (const [client, entry] of Object.entries(ENTRIES)) {
-      const outfile = `${OUT_DIR}${client}.${ext}`;
-      const result = await build({ entryPoints: [entry], outfile, platform: 'node', bundle: true, minify: true, format, metafile: true, logLevel: 'error' });
-      const code = readFileSync(outfile);
-      const inputs = Object.entries(result.metafile.outputs[Object.keys(result.metafile.outputs).find((o) => o.endsWith(`.${ext}`))].inputs);
-      const byPackage = {};
-      for (const [path, { bytesInOutput }] of inputs) {
-        const pkg = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? (path.includes('/dist/') ? 'aymara-ai (dist)' : 'entry');
-        byPackage[pkg] = (byPackage[pkg] ?? 0) + bytesInOutput;
-      }
-      bundles[`${client}.${format}`] = {
-        client,
-        format,
-        file: outfile,
-        bytes: code.length,
-        gzipBytes: gzipSync(code).length,
-        bytesByPackage: Object.fromEntries(Object.entries(byPackage).sort((a, b) => b[1] - a[1])),
-      };
+      bundles[`${client}.${format}`] = { client, format, ...(await bundle(entry, `${OUT_DIR}${client}.${ext}`, format)) };
+      modules[`${client}.${format}`] = { client, format, ...(await bundle(`${OUT_DIR}${client}-module-entry.mjs`, `${OUT_DIR}${client}-module.${ext}`, format)) };
     }
   }
-  return bundles;
+  return { bundles, modules };
 }
 
-/** Spawns `node file` and times it from spawn to exit. */
+/** Spawns `node ...args` and times it from spawn to exit. */
 function timeProcess(args, env) {
   return new Promise((resolve, reject) => {
     let stdout = '';
@@ -75,9 +120,57 @@ function checkRun(name, run) {
   return `${name} exited with ${run.signal ?? `code ${run.code}`}${run.stdout.trim() ? `, stdout ${JSON.stringify(run.stdout.trim())}` : ''}:\n${excerpt(run.stderr)}`;
 }
 
+/** Imports a module bundle in a fresh process; with mode 'run', also does its work. Returns the import time and items. */
+async function importOnce(timer, name, b, env, mode) {
+  const run = await timeProcess([timer, b.file, b.format, mode], env);
+  let result;
+  try {
+    result = JSON.parse(run.stdout.trim().split('\n').pop());
+  } catch {
+    result = undefined;
+  }
+  if (run.code !== 0 || !result || (mode === 'run' && result.items !== 100)) {
+    throw new Error(`${name} (module) exited with ${run.signal ?? `code ${run.code}`}, stdout ${JSON.stringify(run.stdout.trim())}:\n${excerpt(run.stderr)}`);
+  }
+  return result;
+}
+
+/** Interleaved cold imports of every module bundle (rotating order), then medians and ratios per format. */
+async function coldImports(modules, env) {
+  const timer = `${OUT_DIR}import-timer.mjs`;
+  writeFileSync(timer, IMPORT_TIMER);
+  // Each module bundle must do its work once (both bundles run) before its import is timed.
+  for (const [name, b] of Object.entries(modules)) await importOnce(timer, name, b, env, 'run');
+  const names = Object.keys(modules);
+  const times = Object.fromEntries(names.map((name) => [name, []]));
+  log(`cold import: ${WARMUP_RUNS} warm-up + ${IMPORT_RUNS} timed rounds of ${names.join(', ')}`);
+  for (let round = 0; round < WARMUP_RUNS + IMPORT_RUNS; round++) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(round + i) % names.length];
+      const { importMs } = await importOnce(timer, name, modules[name], env, 'import');
+      if (round >= WARMUP_RUNS) times[name].push(importMs);
+    }
+  }
+  const out = {};
+  for (const format of Object.keys(FORMATS)) {
+    const sdk = times[`sdk.${format}`];
+    const openai = times[`openai.${format}`];
+    out[format] = {
+      sdkMs: round(median(sdk), 2),
+      openaiMs: round(median(openai), 2),
+      ratio: round(median(sdk) / median(openai), 3),
+      // Per-round ratios (the two ran in the same round), a cross-check robust to bursts of load.
+      pairedRatio: round(median(sdk.map((t, i) => t / openai[i])), 3),
+      sdkBytes: modules[`sdk.${format}`].bytes,
+      openaiBytes: modules[`openai.${format}`].bytes,
+    };
+  }
+  return { runs: IMPORT_RUNS, formats: out, runsMs: Object.fromEntries(Object.entries(times).map(([name, t]) => [name, t.map((v) => round(v, 2))])) };
+}
+
 export async function main() {
-  const bundles = await bundleAll();
-  for (const b of Object.values(bundles)) log(`  bundle ${b.client}.${b.format}: ${b.bytes} bytes, ${b.gzipBytes} gzip`);
+  const { bundles, modules } = await bundleAll();
+  for (const b of Object.values(bundles)) log(`  bundle ${b.client}.${b.format}: ${b.bytes} bytes, ${b.gzipBytes} gzip ${JSON.stringify(b.bytesByPackage)}`);
   const server = await startServer({ responses: 1000, pageSize: 100 });
   try {
     // Nothing that changes how the SDK or openai-node behave (proxies, log level, keys) leaks in from the shell.
@@ -92,6 +185,14 @@ export async function main() {
         errors.push(error);
         console.error(`\nCOLD START FAILURE: ${error}\n`);
       } else runnable.push(name);
+    }
+
+    let imports;
+    try {
+      imports = await coldImports(modules, env);
+    } catch (error) {
+      errors.push(String(error?.message ?? error));
+      console.error(`\nCOLD IMPORT FAILURE: ${error?.message ?? error}\n`);
     }
 
     const contenders = [...runnable.map((name) => ({ name, args: [bundles[name].file] })), { name: 'node', args: ['-e', ''] }];
@@ -113,6 +214,7 @@ export async function main() {
       const sdk = `sdk.${format}`;
       const openai = `openai.${format}`;
       const ok = runnable.includes(sdk) && runnable.includes(openai);
+      const imported = imports?.formats[format];
       formats[format] = {
         sdkMs: medians[sdk] ?? null,
         openaiMs: medians[openai] ?? null,
@@ -124,16 +226,25 @@ export async function main() {
         sdkGzipBytes: bundles[sdk].gzipBytes,
         openaiBytes: bundles[openai].bytes,
         openaiGzipBytes: bundles[openai].gzipBytes,
+        bundleLimitBytes: BUNDLE_LIMIT_BYTES,
+        bundleRuns: runnable.includes(sdk),
+        importSdkMs: imported?.sdkMs ?? null,
+        importOpenaiMs: imported?.openaiMs ?? null,
+        importRatio: imported?.ratio ?? null,
+        importPairedRatio: imported?.pairedRatio ?? null,
       };
     }
     return {
       name: 'cold-start',
       runs: RUNS,
+      importRuns: IMPORT_RUNS,
       nodeBaselineMs: medians.node,
       formats,
       medians,
       runsMs: Object.fromEntries(Object.entries(times).map(([name, t]) => [name, t.map((v) => round(v, 1))])),
+      importRunsMs: imports?.runsMs,
       bundles,
+      modules,
       error: errors.length ? errors.join('\n\n') : undefined,
     };
   } finally {

@@ -24,6 +24,8 @@ const TARGETS = {
   paginationSpeedup: 3.5,
   rssGrowthMB: 64,
   coldStartVsOpenai: 1.25,
+  bundleKB: 60,
+  coldImportVsOpenai: 0.5,
 };
 
 /** Runs bench/<name>.mjs in a child process; its last stdout line is its JSON result. */
@@ -109,6 +111,11 @@ function buildRows(results) {
       info('cold start', `${format}: bundle size SDK / openai-node`, `${fmt.bytes(f.sdkBytes)} (${fmt.bytes(f.sdkGzipBytes)} gz) / ${fmt.bytes(f.openaiBytes)} (${fmt.bytes(f.openaiGzipBytes)} gz)`);
     }
     info('cold start', "node -e '' (process start alone)", fmt.ms(c.nodeBaselineMs));
+    for (const [format, f] of Object.entries(c.formats)) {
+      check('bundle', `${format}: minimal consumer, esbuild minified${f.bundleRuns ? ', runs' : ', DOES NOT RUN'}`, `${fmt.bytes(f.sdkBytes)} (${f.sdkBytes} B, ${fmt.bytes(f.sdkGzipBytes)} gz)`, `<= ${TARGETS.bundleKB} KiB`, f.sdkBytes <= TARGETS.bundleKB * 1024 && f.bundleRuns);
+      if (f.importRatio === null) failed('bundle', `${format}: cold import SDK / openai-node`, `<= ${fmt.x(TARGETS.coldImportVsOpenai)}`, c.error);
+      else check('bundle', `${format}: cold import SDK / openai-node`, `${fmt.x(f.importRatio)} (${f.importSdkMs.toFixed(1)} / ${f.importOpenaiMs.toFixed(1)} ms, paired ${fmt.x(f.importPairedRatio)})`, `<= ${fmt.x(TARGETS.coldImportVsOpenai)}`, f.importRatio <= TARGETS.coldImportVsOpenai);
+    }
   } else if (c) failed('cold start', 'SDK / openai-node', `<= ${fmt.x(TARGETS.coldStartVsOpenai)}`, c.error);
   return rows;
 }
