@@ -1,7 +1,9 @@
 import { http, HttpResponse, type JsonBodyType } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AymaraAI, EvalScoredResponsesPageSchema, type EvalScoredResponse } from 'aymara-ai';
+import { z as classic } from 'zod';
+import * as z from 'zod/mini';
+import { AymaraAI, EvalRunSchema, EvalScoredResponseSchema, EvalScoredResponsesPageSchema, ListResponsesParamsSchema, type EvalScoredResponse } from 'aymara-ai';
 
 const BASE = 'https://api.parsing.test';
 const msw = setupServer();
@@ -242,5 +244,23 @@ describe('count', () => {
     serve({ items: items(n), count });
     const page = await client.evals.runs.listResponses('run', { offset });
     expect(page.hasNextPage()).toBe(expected);
+  });
+});
+
+describe('the exported schemas, for zod users', () => {
+  it('parse with their own methods and with zod/mini functions, filling defaults', () => {
+    expect(EvalScoredResponseSchema.safeParse({ prompt_uuid: 'p' })).toMatchObject({ success: true, data: { prompt_uuid: 'p', turn_number: 1, content_type: 'text' } });
+    expect(EvalScoredResponseSchema.safeParse({}).success).toBe(false);
+    expect(z.parse(EvalRunSchema, { eval_run_uuid: 'r', eval_uuid: 'e', status: 'paused', created_at: 'a', updated_at: 'b' }).status).toBe('paused');
+    expect(ListResponsesParamsSchema.safeParse({ limit: 0 }).success).toBe(false);
+  });
+
+  it('compose into classic zod and zod/mini schemas', () => {
+    const classicWrapper = classic.object({ responses: classic.array(EvalScoredResponseSchema) });
+    expect(classicWrapper.parse({ responses: [{ prompt_uuid: 'p' }] }).responses[0]).toMatchObject({ prompt_uuid: 'p', ai_refused: false });
+    expect(classicWrapper.safeParse({ responses: [{}] }).success).toBe(false);
+    const extended = z.extend(EvalScoredResponseSchema, { severity: z.string() });
+    expect(z.parse(extended, { prompt_uuid: 'p', severity: 'high' })).toMatchObject({ prompt_uuid: 'p', severity: 'high', turn_number: 1 });
+    expect(z.safeParse(extended, { prompt_uuid: 'p' }).success).toBe(false);
   });
 });
