@@ -133,7 +133,7 @@ describe('hints for an unknown parameter', () => {
 
   it('parameters that are not an object are refused', async () => {
     await expectInputError(() => client.evals.runs.listResponses('run', 'limit=5' as ListResponsesParams), /parameters must be an object/);
-    await expectInputError(() => client.evals.runs.listResponses('run', [5] as unknown as ListResponsesParams), /parameters must be an object/);
+    await expectInputError(() => client.evals.runs.listResponses('run', 5 as unknown as ListResponsesParams), /parameters must be an object/);
   });
 
   it('runs.get gets the same hints, and nothing is sent', async () => {
