@@ -132,9 +132,10 @@ function editDistance(a: string, b: string): number {
   return (rows[a.length] as number[])[b.length] as number;
 }
 
+/** The value at a path, own properties only (a missing `constructor` is missing, not `Object`). */
 function getAt(value: unknown, path: readonly PropertyKey[]): unknown {
   let cur = value;
-  for (const key of path) cur = cur !== null && typeof cur === 'object' ? (cur as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path) cur = cur !== null && typeof cur === 'object' && Object.hasOwn(cur, key) ? (cur as Record<PropertyKey, unknown>)[key] : undefined;
   return cur;
 }
 
@@ -152,9 +153,8 @@ export function parseBody<S extends Schema>(schema: S, body: string, status: num
   }
   const result = z.safeParse(schema, json);
   if (result.success) return result.data;
-  // The failure path only: parse again with the inputs reported, to say what was found where.
-  const issues = (z.safeParse(schema, json, { reportInput: true }).error ?? result.error).issues;
-  const kept = issues.slice(0, MAX_ISSUES).map((issue): ValidationIssue => ({ path: jsonPath(issue.path), message: issueMessage(issue) }));
+  const issues = result.error.issues;
+  const kept = issues.slice(0, MAX_ISSUES).map((issue): ValidationIssue => ({ path: jsonPath(issue.path), message: issueMessage(issue, getAt(json, issue.path)) }));
   const first = kept[0] ?? { path: '$', message: 'invalid' };
   const more = issues.length > 1 ? `; ${issues.length - 1} more problem${issues.length === 2 ? '' : 's'}` : '';
   throw new AymaraResponseValidationError(`Response body does not match the schema at ${first.path}: ${first.message}${more} (${where})`, {
@@ -173,15 +173,18 @@ function trimmed(error: z.core.$ZodError): z.core.$ZodError {
   return error;
 }
 
-/** A short English message for a response issue. Zod's own messages come from its locales, which the SDK leaves out of bundles. */
-function issueMessage(issue: z.core.$ZodIssue): string {
+/**
+ * A short English message for a response issue, given the value found at its path. zod's own messages come from
+ * its locales, which the SDK leaves out of bundles.
+ */
+function issueMessage(issue: z.core.$ZodIssue, input: unknown): string {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? `missing (expected ${issue.expected})` : `expected ${issue.expected}, got ${kindOf(issue.input)}`;
+      return input === undefined ? `missing (expected ${issue.expected})` : `expected ${issue.expected}, got ${kindOf(input)}`;
     case 'invalid_union': {
       const expected = new Set<string>();
       for (const branch of issue.errors) for (const sub of branch) if (sub.code === 'invalid_type' && sub.path.length === 0) expected.add(sub.expected);
-      const got = issue.input === undefined ? '' : `, got ${kindOf(issue.input)}`;
+      const got = input === undefined ? '' : `, got ${kindOf(input)}`;
       return expected.size ? `expected ${[...expected].join(' or ')}${got}` : `matches none of the allowed shapes${got}`;
     }
     default:
