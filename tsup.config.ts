@@ -1,15 +1,25 @@
+import { resolve } from 'node:path';
 import { defineConfig } from 'tsup';
+import type { Plugin } from 'esbuild';
 
 const entry = { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'testing/msw': 'src/testing/msw.ts' };
 const shared = { entry, target: 'node22', platform: 'node', sourcemap: true, dts: true, splitting: false, treeshake: true } as const;
+
+/** The edge build takes undici.edge.ts for undici.ts: no computed `import()` in a Worker bundle. */
+const edgeUndici: Plugin = {
+  name: 'edge-undici',
+  setup(build) {
+    build.onResolve({ filter: /\/undici\.js$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.replace(/\.js$/, '.edge.ts')) }));
+  },
+};
 
 export default defineConfig([
   { ...shared, format: 'esm', clean: true },
   // p-retry (and its one dependency) ship only as ESM, so the CommonJS build carries its own copy.
   { ...shared, format: 'cjs', noExternal: ['p-retry', 'is-network-error'] },
   // Export conditions workerd, edge-light and browser: the same code built for a neutral platform (ES2022, no node:
-  // modules; undici is only ever imported at run time for a dispatcher or a proxy, which edge runtimes do not have).
-  { entry: { 'edge/index': 'src/index.ts' }, format: 'esm', target: 'es2022', platform: 'neutral', sourcemap: true, dts: false, treeshake: true },
+  // modules), without the run-time import of undici (only ever used for a dispatcher or a proxy, absent there).
+  { entry: { 'edge/index': 'src/index.ts' }, format: 'esm', target: 'es2022', platform: 'neutral', sourcemap: true, dts: false, treeshake: true, esbuildPlugins: [edgeUndici] },
   // The bin uses the SDK through its public face: `aymara-ai` resolves to the package itself at run time.
   { entry: { cli: 'src/cli/index.ts' }, format: 'esm', target: 'node22', platform: 'node', external: ['aymara-ai'], sourcemap: true, dts: false },
 ]);

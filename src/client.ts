@@ -43,7 +43,10 @@ function queryString(params: Record<string, unknown>): string {
 interface Call {
   method: EndpointSpec['method'];
   path: string;
-  query: Record<string, unknown>;
+  /** The typed parameters, checked. */
+  params: Record<string, unknown>;
+  /** Extra parameters (`defaultQuery`, then the call's `query`), sent as they are. */
+  extra: Record<string, unknown>;
   body: string | undefined;
   options: RequestOptions | undefined;
 }
@@ -175,7 +178,7 @@ export class AymaraAI implements APIClient, AsyncDisposable {
         throw error;
       });
     }
-    const params = call.query;
+    const { params } = call;
     const firstOffset = (params.offset as number | undefined) ?? 0;
     const requestedLimit = params.limit as number | undefined;
     const list: ListContext<Item, Body> = {
@@ -201,8 +204,8 @@ export class AymaraAI implements APIClient, AsyncDisposable {
     };
     const { offset, limit } = request;
     // Only the parameters the caller gave, plus the offset (and a limit) the paginator asks for.
-    const query = offset === firstOffset && limit === undefined ? call.query : { ...call.query, offset, limit: limit ?? call.query.limit };
-    return { response: this.#send({ ...call, query }, request.signal, hooks), rateLimited: () => rateLimited };
+    const params = offset === firstOffset && limit === undefined ? call.params : { ...call.params, offset, limit: limit ?? call.params.limit };
+    return { response: this.#send({ ...call, params }, request.signal, hooks), rateLimited: () => rateLimited };
   }
 
   #page<Item, Body extends OffsetPageBody<Item>>(spec: EndpointSpec, response: AymaraResponse, offset: number, list: ListContext<Item, Body>, rateLimited: boolean) {
@@ -216,11 +219,21 @@ export class AymaraAI implements APIClient, AsyncDisposable {
   /** Checks what the caller gave (nothing is sent when something is wrong) and resolves it into a call. */
   #prepare(spec: EndpointSpec, options: RequestOptions | undefined): Call {
     const path = spec.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(checkPathParam(name, spec.pathParams[name])));
-    const params = checkParams(spec.paramsSchema, spec.params) as Record<string, unknown>;
     checkRequestOptions(options);
-    // Extra parameters first, so the typed (checked) ones win.
-    const query: Record<string, unknown> = { ...this.#options.defaultQuery, ...options?.query, ...params };
-    return { method: spec.method, path, query, body: spec.body === undefined ? undefined : JSON.stringify(spec.body), options };
+    const extra: Record<string, unknown> = { ...this.#options.defaultQuery, ...options?.query };
+    // An extra parameter that the endpoint types (a `workspace_uuid` in defaultQuery, say) is checked like the typed
+    // ones, and the typed argument wins: an `offset: '10'` given as a string must not reach the paginator unchecked.
+    const typed = Object.keys((spec.paramsSchema as { shape?: object }).shape ?? {});
+    const fromExtra: Record<string, unknown> = {};
+    for (const name of typed) {
+      if (name in extra) {
+        fromExtra[name] = extra[name];
+        delete extra[name];
+      }
+    }
+    const given = spec.params === undefined || spec.params === null ? {} : spec.params;
+    const params = checkParams(spec.paramsSchema, typeof given === 'object' ? { ...fromExtra, ...given } : given) as Record<string, unknown>;
+    return { method: spec.method, path, params, extra, body: spec.body === undefined ? undefined : JSON.stringify(spec.body), options };
   }
 
   /**
@@ -236,7 +249,8 @@ export class AymaraAI implements APIClient, AsyncDisposable {
     const signals = [closed, options?.signal, pageSignal].filter((s): s is AbortSignal => s !== undefined);
     const signal = signals.length === 1 ? closed : AbortSignal.any(signals);
     let { method, body } = call;
-    let url = `${this.baseURL}${call.path}${queryString(call.query)}`;
+    // Extra parameters first, so the typed (checked) ones win.
+    let url = `${this.baseURL}${call.path}${queryString({ ...call.extra, ...call.params })}`;
     for (let redirects = 0; ; redirects++) {
       const request = { method, url, headers, body, signal, timeout: options?.timeout ?? this.timeout, maxRetries: options?.maxRetries ?? this.maxRetries, attempt: 1 };
       const response = await sendWithRetries(request, this.#attempt, this.#log, hooks);

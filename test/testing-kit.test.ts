@@ -1,6 +1,6 @@
 /**
- * The testing kit itself (aymara-ai/testing), exercised through the SDK: the loopback server on the default
- * (undici) transport and the msw handlers on the `fetch` option run the same suite.
+ * The testing kit itself (aymara-ai/testing), exercised through the SDK: the loopback server and the msw handlers run
+ * the same suite, each against a default client.
  */
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -65,7 +65,7 @@ interface Backend {
 
 const backends: { name: string; start(fixtures: MockFixtures): Promise<Backend> }[] = [
   {
-    name: 'startMockServer (loopback, default undici transport)',
+    name: 'startMockServer (loopback, default client)',
     async start(data) {
       const server = await startMockServer({ fixtures: data });
       const clients: AymaraAI[] = [];
@@ -85,7 +85,7 @@ const backends: { name: string; start(fixtures: MockFixtures): Promise<Backend> 
     },
   },
   {
-    name: 'mockAymaraHandlers (msw, fetch option, base URL with a path prefix)',
+    name: 'mockAymaraHandlers (msw, default client, base URL with a path prefix)',
     async start(data) {
       const { handlers, api, baseURL } = mockAymaraHandlers({ fixtures: data, baseURL: 'https://aymara.kit.test/proxy/aymara/' });
       expect(baseURL).toBe('https://aymara.kit.test/proxy/aymara');
@@ -93,8 +93,7 @@ const backends: { name: string; start(fixtures: MockFixtures): Promise<Backend> 
       msw.listen({ onUnhandledFrame: 'error' });
       return {
         api,
-        // Created after listen(): msw replaces globalThis.fetch there.
-        client: (options = {}) => new AymaraAI({ apiKey: KEY, baseURL, fetch: globalThis.fetch, maxRetries: 0, logLevel: 'off', ...options }),
+        client: (options = {}) => new AymaraAI({ apiKey: KEY, baseURL, maxRetries: 0, logLevel: 'off', ...options }),
         getWithoutKey: (path) => fetch(`${baseURL}${path}`),
         close: async () => msw.close(),
       };
@@ -249,12 +248,17 @@ describe.each(backends)('$name', ({ start }) => {
     });
 
     it('reset: no answer at all; after its retries the SDK throws AymaraConnectionError', async () => {
+      const c = backend.client({ maxRetries: 1 });
+      await c.evals.runs.listResponses(RUN);
+      backend.api.reset();
       backend.api.inject({ reset: true });
-      const error = await rejection(backend.client({ maxRetries: 1 }).evals.runs.listResponses(RUN));
+      const error = await rejection(c.evals.runs.listResponses(RUN));
       expect(error).toBeInstanceOf(AymaraConnectionError);
       expect(error).not.toBeInstanceOf(AymaraTimeoutError);
-      // Both attempts were received and recorded, though none was answered.
-      expect(backend.api.requests).toHaveLength(2);
+      // Every request was received and recorded, though none was answered: two attempts, and on the loopback server
+      // the first may also have been sent again at once, unanswered, when it met the reset on a kept-alive connection.
+      expect(backend.api.requests.length).toBeGreaterThanOrEqual(2);
+      expect(backend.api.requests.length).toBeLessThanOrEqual(backend.api.requests[0]?.connection !== undefined ? 3 : 2);
     });
 
     it('match: a fault can target a run or an offset, as an object or a predicate', async () => {

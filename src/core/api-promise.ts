@@ -15,9 +15,15 @@ export function requestIdOf(response: AymaraResponse): string | undefined {
   return response.headers['x-request-id'] || undefined;
 }
 
-/** A WHATWG `Response` holding the body text, its body unread. */
+/**
+ * A WHATWG `Response` holding the body text, its body unread. The body is already decoded, so the headers that
+ * described the encoded bytes (`content-encoding`, `content-length`) are left out: forwarded as is, it stays true.
+ */
 export function toWebResponse(response: AymaraResponse): Response {
-  return new Response(response.body, { status: response.status, headers: response.headers });
+  const headers = new Headers(response.headers);
+  headers.delete('content-encoding');
+  headers.delete('content-length');
+  return new Response(response.body, { status: response.status, headers });
 }
 
 /**
@@ -49,12 +55,13 @@ export class APIPromise<T> implements PromiseLike<T> {
   withResponse(): Promise<WithResponse<T>> {
     return (this.#parsed ??= this.#response.then((response) => {
       const data = this.#parse(response);
+      let web: Response | undefined;
       return {
         data,
         requestId: requestIdOf(response),
         // Built only when read: most callers want the data alone.
         get response() {
-          return toWebResponse(response);
+          return (web ??= toWebResponse(response));
         },
       };
     }));

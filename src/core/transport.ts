@@ -45,19 +45,19 @@ export interface TransportOptions {
 // Methods a dead keep-alive connection may be replayed for: sending them twice changes nothing.
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 /**
- * Whether a fetch failed because the keep-alive connection it was sent on was already dead, before any byte of this
- * answer: the server had closed it while idle, and the request met a reset (ECONNRESET, EPIPE), or undici saw the
- * close on a connection that had carried earlier answers (`SocketError.socket.bytesRead`). A reset carries no socket
- * details, so a reset on a fresh connection is replayed too: at most one extra request, once.
+ * How a fetch failed when the keep-alive connection it was sent on had been closed by the server while idle, before
+ * any byte of this answer: `'reused'` when undici saw the close on a connection that had carried earlier answers
+ * (`SocketError.socket.bytesRead`), `'maybe'` for a reset (ECONNRESET, EPIPE), which carries no socket details.
  */
-function deadKeepAliveConnection(error: unknown): boolean {
+function deadConnection(error: unknown): 'reused' | 'maybe' | undefined {
   try {
     const cause = ((error as { cause?: unknown }).cause ?? error) as { code?: unknown; socket?: { bytesRead?: unknown } | null };
-    if (cause.code === 'ECONNRESET' || cause.code === 'EPIPE') return true;
-    return cause.code === 'UND_ERR_SOCKET' && typeof cause.socket?.bytesRead === 'number' && cause.socket.bytesRead > 0;
+    if (cause.code === 'ECONNRESET' || cause.code === 'EPIPE') return 'maybe';
+    if (cause.code === 'UND_ERR_SOCKET' && typeof cause.socket?.bytesRead === 'number' && cause.socket.bytesRead > 0) return 'reused';
   } catch {
-    return false;
+    // an error we cannot read is not one of these
   }
+  return undefined;
 }
 
 /**
@@ -71,6 +71,9 @@ function deadKeepAliveConnection(error: unknown): boolean {
  */
 export function createTransport(options: TransportOptions): Next {
   let resolved: Promise<FetchLike> | undefined;
+  // Whether an answer has come back since the last connection failure, so a pooled connection may be reused: only then
+  // can a reset mean a dead keep-alive connection rather than a server that refuses the request.
+  let pooled = false;
 
   const resolveFetch = async (): Promise<FetchLike> => {
     if (options.fetch) return options.fetch;
@@ -106,7 +109,10 @@ export function createTransport(options: TransportOptions): Next {
     } catch (error) {
       // The server closed a reused keep-alive connection as the request went out: nothing was answered, so the
       // request is sent again at once, on a fresh connection, without costing a retry.
-      if (request.signal?.aborted || !IDEMPOTENT.has(request.method) || !deadKeepAliveConnection(error)) throw error;
+      const dead = deadConnection(error);
+      const replay = dead === 'reused' || (dead === 'maybe' && pooled);
+      pooled = false;
+      if (request.signal?.aborted || !IDEMPOTENT.has(request.method) || !replay) throw error;
       return untilAborted(fetchFn(request.url, init), request.signal);
     }
   };
@@ -122,6 +128,7 @@ export function createTransport(options: TransportOptions): Next {
         throw new AymaraConnectionError(`The server answered with status ${response.status}, which is not a final HTTP response (${request.method} ${new URL(request.url).origin})`);
       }
       body = await untilAborted(readBody(response, options.maxResponseSize, request), request.signal);
+      pooled = true;
       // fetch hands the connection back to its pool a turn of the event loop after the body ends. Without this wait
       // a caller that sends its next request at once (a paginator, a loop) finds the connection still busy and opens
       // another one: a TCP and TLS handshake, and more connections than requests in flight.

@@ -53,6 +53,22 @@ describe.each(BACKENDS)('query parameters against the $name', ({ start }) => {
     expect(request?.url.searchParams.getAll('workspace_uuid')).toEqual([WORKSPACE]);
   });
 
+  it('a typed parameter given through query or defaultQuery is checked like the typed ones: no string offset reaches the paginator', async () => {
+    // A string offset used to be concatenated by the paginator ('0' + 10 = '010') and lose items without an error.
+    const client = backend.client();
+    const viaQuery = await rejectionOf(uuidsOf(client.evals.runs.listResponses(RUN, { limit: 10 }, { query: { offset: '0' } })));
+    expect(viaQuery).toBeInstanceOf(AymaraInputError);
+    expect((viaQuery as Error).message).toContain('offset');
+    const viaDefault = await rejectionOf(uuidsOf(backend.client({ defaultQuery: { offset: '10' } }).evals.runs.listResponses(RUN, { limit: 10 })));
+    expect(viaDefault).toBeInstanceOf(AymaraInputError);
+    expect(backend.api.requests).toEqual([]);
+    // A number is a valid typed value: the iteration starts there and yields every later response once.
+    const items = await uuidsOf(client.evals.runs.listResponses(RUN, { limit: 10 }, { query: { offset: 5 } }));
+    expect(items).toEqual(RESPONSES.slice(5).map((r) => r.prompt_uuid));
+    // A workspace_uuid in defaultQuery works as a default for every call.
+    expect((await backend.client({ defaultQuery: { workspace_uuid: WORKSPACE } }).evals.runs.get(RUN)).workspace_uuid).toBe(WORKSPACE);
+  });
+
   it('a query value of undefined leaves the parameter out; names and values are URL-encoded', async () => {
     const client = backend.client({ defaultQuery: { dropped: 'x' } });
     await client.evals.runs.get(RUN, undefined, { query: { dropped: undefined, 'a b&c': 'd=e&f', emoji: 'é✓' } });
