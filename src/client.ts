@@ -8,6 +8,7 @@ import { OffsetPage, PagePromise, type ListContext, type OffsetPageBody, type Pa
 import { compose, guardUserMiddleware, type AymaraResponse, type Next } from './core/pipeline.js';
 import { sendWithRetries, type RetryHooks } from './core/retry.js';
 import { runtimeName } from './core/runtime.js';
+import { abortError, nextTurn, untilAborted } from './core/signals.js';
 import { timeoutMiddleware } from './core/timeout.js';
 import { createTransport, OwnConnections } from './core/transport.js';
 import { checkParams, checkPathParam, parseBody } from './core/validate.js';
@@ -82,8 +83,13 @@ export class AymaraAI implements APIClient, AsyncDisposable {
   readonly #attempt: Next;
   readonly #connections: OwnConnections;
   readonly #ownsConnections: boolean;
-  /** Aborted by `close()`, or by the parent's: every call's signal includes it. */
+  /** Aborted by `close()`, or by the parent's: every call rejects at once. */
   readonly #closing = new AbortController();
+  /**
+   * Aborted a turn of the event loop after `#closing`: every fetch's signal includes it. Aborting a thousand fetches
+   * takes undici a while; the calls are rejected first, so none waits for the others' clean-up.
+   */
+  readonly #closingFetches = new AbortController();
 
   /** @throws AymaraInputError when an option is invalid or no API key is found. */
   constructor(options: ClientOptions = {}) {
@@ -105,7 +111,7 @@ export class AymaraAI implements APIClient, AsyncDisposable {
     this.#connections = parent?.connections ?? new OwnConnections();
     this.#ownsConnections = parent === undefined;
     if (parent) {
-      const onParentClosed = () => this.#closing.abort(parent.closed.reason);
+      const onParentClosed = () => void this.close();
       if (parent.closed.aborted) onParentClosed();
       else parent.closed.addEventListener('abort', onParentClosed, { once: true });
     }
@@ -148,7 +154,12 @@ export class AymaraAI implements APIClient, AsyncDisposable {
    * yours to close. Clients made by `withOptions()` are closed with their parent.
    */
   async close(): Promise<void> {
-    if (!this.#closing.signal.aborted) this.#closing.abort(new AymaraAbortError('Request aborted: the client was closed'));
+    if (!this.#closing.signal.aborted) {
+      const reason = new AymaraAbortError('Request aborted: the client was closed');
+      this.#closing.abort(reason);
+      await nextTurn();
+      this.#closingFetches.abort(reason);
+    }
     if (this.#ownsConnections) await this.#connections.close();
   }
 
@@ -240,20 +251,27 @@ export class AymaraAI implements APIClient, AsyncDisposable {
    * The one way a request goes out: retries, same-origin redirects, and an error status turned into its error.
    * Resolves to a 2xx response; parsing is the caller's.
    */
-  async #send(call: Call, pageSignal?: AbortSignal, hooks?: RetryHooks): Promise<AymaraResponse> {
-    const closed = this.#closing.signal;
-    if (closed.aborted) throw new AymaraError('The client is closed: create a new AymaraAI to send more requests');
+  #send(call: Call, pageSignal?: AbortSignal, hooks?: RetryHooks): Promise<AymaraResponse> {
+    const closing = this.#closing.signal;
+    if (closing.aborted) return Promise.reject(new AymaraError('The client is closed: create a new AymaraAI to send more requests'));
+    return untilAborted(this.#sendUntilDone(call, pageSignal, hooks), closing);
+  }
+
+  async #sendUntilDone(call: Call, pageSignal: AbortSignal | undefined, hooks: RetryHooks | undefined): Promise<AymaraResponse> {
     const { options } = call;
     const headers = options?.headers ? { ...this.#headers, ...lowerCaseKeys(options.headers) } : { ...this.#headers };
     if (call.body !== undefined) headers['content-type'] = 'application/json';
+    const closed = this.#closingFetches.signal;
     const signals = [closed, options?.signal, pageSignal].filter((s): s is AbortSignal => s !== undefined);
     const signal = signals.length === 1 ? closed : AbortSignal.any(signals);
+    // Nothing is sent once the client is closed, a retry whose wait ended in the meantime included.
+    const attempt: Next = (request) => (this.#closing.signal.aborted ? Promise.reject(abortError(this.#closing.signal)) : this.#attempt(request));
     let { method, body } = call;
     // Extra parameters first, so the typed (checked) ones win.
     let url = `${this.baseURL}${call.path}${queryString({ ...call.extra, ...call.params })}`;
     for (let redirects = 0; ; redirects++) {
       const request = { method, url, headers, body, signal, timeout: options?.timeout ?? this.timeout, maxRetries: options?.maxRetries ?? this.maxRetries, attempt: 1 };
-      const response = await sendWithRetries(request, this.#attempt, this.#log, hooks);
+      const response = await sendWithRetries(request, attempt, this.#log, hooks);
       const { status } = response;
       if (status >= 200 && status < 300) return response;
       const location = response.headers.location;

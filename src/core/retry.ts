@@ -2,7 +2,7 @@ import pRetry from 'p-retry';
 import { AymaraConnectionError } from './errors.js';
 import type { Log } from './log.js';
 import type { AymaraRequest, AymaraResponse, Next } from './pipeline.js';
-import { abortError } from './timeout.js';
+import { abortError } from './signals.js';
 
 const INITIAL_DELAY_MS = 500;
 const MAX_DELAY_MS = 8_000;

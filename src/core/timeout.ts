@@ -1,11 +1,7 @@
-import { AymaraAbortError, AymaraTimeoutError } from './errors.js';
+import { AymaraTimeoutError } from './errors.js';
+import { abortError } from './signals.js';
 import type { Middleware } from './pipeline.js';
 
-/** The error for an abort: the SDK's own (`close()`) as it is, a caller's with their reason as the cause. */
-export function abortError(signal: AbortSignal): AymaraAbortError {
-  if (signal.reason instanceof AymaraAbortError) return signal.reason;
-  return new AymaraAbortError('Request was aborted', { cause: signal.reason });
-}
 
 /**
  * One deadline per attempt over connect, headers and body (the transport reads the whole body before it

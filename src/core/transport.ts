@@ -3,6 +3,7 @@ import { AymaraConnectionError, AymaraInputError, AymaraResponseValidationError,
 import { isHeaderName, isHeaderValue, SECRET_HEADERS } from './headers.js';
 import type { Log } from './log.js';
 import type { AymaraRequest, AymaraResponse, Next } from './pipeline.js';
+import { nextTurn, untilAborted } from './signals.js';
 import { loadUndici } from './undici.js';
 
 /** What the `fetch` option accepts: the global `fetch`, or anything shaped like it. */
@@ -51,9 +52,11 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
  */
 function deadConnection(error: unknown): 'reused' | 'maybe' | undefined {
   try {
-    const cause = ((error as { cause?: unknown }).cause ?? error) as { code?: unknown; socket?: { bytesRead?: unknown } | null };
+    const cause = ((error as { cause?: unknown }).cause ?? error) as { code?: unknown; message?: unknown; socket?: { bytesRead?: unknown } | null };
     if (cause.code === 'ECONNRESET' || cause.code === 'EPIPE') return 'maybe';
-    if (cause.code === 'UND_ERR_SOCKET' && typeof cause.socket?.bytesRead === 'number' && cause.socket.bytesRead > 0) return 'reused';
+    // "other side closed": a close, not a malformed answer (a bad upgrade, a bad status line count their bytes too).
+    const closed = cause.code === 'UND_ERR_SOCKET' && /other side closed/.test(String((cause as { message?: unknown }).message));
+    if (closed && typeof cause.socket?.bytesRead === 'number' && cause.socket.bytesRead > 0) return 'reused';
   } catch {
     // an error we cannot read is not one of these
   }
@@ -146,8 +149,6 @@ export function createTransport(options: TransportOptions): Next {
   return send;
 }
 
-const nextTurn: () => Promise<void> =
-  typeof setImmediate === 'function' ? () => new Promise((resolve) => setImmediate(resolve)) : () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
  * The body as text, read as a stream and decoded as UTF-8 (fetch has already undone the content-encoding),
@@ -183,28 +184,6 @@ async function readBody(response: Response, limit: number, request: AymaraReques
   }
 }
 
-/**
- * `work`, or the signal's reason as soon as it fires: a `fetch` that ignores its signal (or a body that never
- * ends) cannot outlive the deadline or the caller's abort.
- */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
 /** The `code` of an error or of its cause (fetch wraps network failures in `TypeError('fetch failed')`). */
 function errorCode(error: unknown): string | undefined {
@@ -217,14 +196,19 @@ function errorCode(error: unknown): string | undefined {
   }
 }
 
-/** `error.message` and its cause's, for matching; never throws. */
+/** The messages of an error and of its causes, for matching (undici nests the useful one a few levels down); never throws. */
 function messages(error: unknown): string {
+  let out = '';
   try {
-    const e = error as { message?: unknown; cause?: { message?: unknown } } | undefined;
-    return `${String(e?.message ?? '')} ${String(e?.cause?.message ?? '')}`;
+    let current = error as { message?: unknown; cause?: unknown } | undefined;
+    for (let depth = 0; current && depth < 8; depth++) {
+      out += ` ${String(current.message ?? '')}`;
+      current = current.cause as typeof current;
+    }
   } catch {
-    return '';
+    // what could be read is enough
   }
+  return out;
 }
 
 /** `String(value)`, which throws for some values (an object with no prototype, a bad `toString`). */
@@ -262,7 +246,7 @@ function transportError(request: AymaraRequest, cause: unknown): unknown {
   const code = errorCode(cause);
   // undici refuses some headers outright (`connection`, `transfer-encoding`...); its messages name the header, never the value.
   if (code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED') return new AymaraInputError(`Request not sent: ${safeString((cause as { cause?: unknown }).cause ?? cause)}`, { cause });
-  let detail = code ?? safeString((cause as { cause?: unknown })?.cause ?? cause);
+  let detail = code ?? (safeString((cause as { cause?: unknown })?.cause ?? cause) || safeString(cause));
   let keptCause = cause;
   for (const name of SECRET_HEADERS) {
     const secret = request.headers[name];

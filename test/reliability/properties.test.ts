@@ -135,7 +135,9 @@ const NO_BODY = new Set([204, 205, 304]);
 // ---------------------------------------------------------------------------------------------------------
 // Generators.
 
-const status = fc.integer({ min: 200, max: 599 });
+// Not 407: fetch (as the Fetch standard says) turns a server's 407 into a network error, so it never reaches the SDK as
+// a status; a proxy's 407 is tested in test/transport/proxy.test.ts.
+const status = fc.integer({ min: 200, max: 599 }).filter((s) => s !== 407);
 
 const scoredResponse = fc.record(
   {
@@ -193,7 +195,7 @@ function assertTyped(error: unknown): void {
 
 // ---------------------------------------------------------------------------------------------------------
 
-describe('random answers from a loopback server (default undici transport)', () => {
+describe('random answers from a loopback server (default client)', () => {
   it('any status 200-599 with any body: a page or the right AymaraError, one attempt, no leak, no hang', async () => {
     const client = new AymaraAI({ apiKey: SECRET_KEY, baseURL: server.url, logLevel: 'off', timeout: 1_000, maxRetries: 0 });
     try {
