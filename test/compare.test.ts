@@ -245,7 +245,7 @@ describe('mcnemarExact (one-sided: P(X >= regressed), X ~ Binomial(regressed + f
     expect(lopsided.mcnemar).toMatchObject({ regressed: 3600, fixed: 400, pValue: 0 });
     expect(lopsided.mcnemar.log10PValue).toBeCloseTo(exactLog10, 9);
     // 2000 regressed, none fixed: 2^-2000, far below the smallest double.
-    const all = compareRuns(
+    const all = compareRuns<ComparableResponse>(
       Array.from({ length: 2000 }, (_, i) => ({ prompt_uuid: `q${i}`, is_passed: true, exclude_from_scoring: false })),
       Array.from({ length: 2000 }, (_, i) => ({ prompt_uuid: `q${i}`, is_passed: false, exclude_from_scoring: false })),
     );

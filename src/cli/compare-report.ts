@@ -91,7 +91,7 @@ export function compareGates(c: Comparison, options: CompareGateOptions): GateCh
   }
   if (options.maxDrop !== undefined) {
     const allowed = `${(options.maxDrop * 100).toFixed(1)} points`;
-    const rates = `${formatRate(c.baseline.passRate)} -> ${formatRate(c.candidate.passRate)}`;
+    const rates = `from ${formatRate(c.baseline.passRate)} to ${formatRate(c.candidate.passRate)}`;
     if (c.passRateChange === null) {
       checks.push({ ok: false, message: `the pass-rate change is undefined (${rates}: a run with nothing scored), so --max-drop fails` });
     } else {

@@ -13,7 +13,6 @@
  */
 // With the `u` flag a well-formed surrogate pair is one code point, so `[\ud800-\udfff]` matches lone halves only.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff\ud800-\udfff]/gu;
-const UNSAFE_EXCEPT_LINES = /[\u0000-\u0008\u000b-\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff\ud800-\udfff]|\r(?!\n)/gu;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
@@ -24,19 +23,12 @@ function visible(char: string): string {
   return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
-/** For one line of output (a table cell, an error message, an annotation): every control character escaped, line breaks included. */
+/**
+ * The server's text for any output but JSON: every unsafe character escaped, line breaks and tabs included, so
+ * it stays on the line it was put on and can neither forge a line nor act on the terminal.
+ */
 export function escapeText(text: string): string {
   return text.replace(UNSAFE, visible);
-}
-
-/**
- * For multi-line text (a CSV cell, a JUnit failure body): line feeds, CRLF line breaks and tabs stay as they
- * are, since they are the data's own layout; a lone carriage return (it would let text overwrite a line on a
- * terminal) and every other control character are escaped.
- */
-export function escapeMultiline(text: string): string {
-  // The `\r(?!\n)` alternative means `\r` here is always a lone one, so `visible` turns it into `\\r`.
-  return text.replace(UNSAFE_EXCEPT_LINES, visible);
 }
 
 /** JSON escapes C0 controls itself; these are the rest of the unsafe set, escaped as JSON `\u` escapes (lossless). */

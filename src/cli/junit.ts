@@ -4,7 +4,7 @@
  * this format is asked for.
  */
 import type { ComparedCase, EvalScoredResponse, RunComparison } from 'aymara-ai';
-import { escapeMultiline, escapeText } from './escape.js';
+import { escapeText } from './escape.js';
 import { clipText } from './markdown.js';
 import { contentText, resultOf, type GateCheck } from './output.js';
 import type { SlimResponse } from './slim.js';
@@ -44,11 +44,11 @@ function line(text: string, max = 1000): string {
 }
 
 /**
- * Text for a CDATA block: line breaks kept, other controls escaped. junit-report-builder splits only the first
- * `]]>` of a block, so every one is written `]]\x3e` (a visible escape, like the control characters).
+ * A CDATA block made of lines this file wrote, with the server's text in them already escaped. junit-report-builder
+ * splits only the first `]]>` of a block, so every one is written `]]\x3e` (a visible escape, like the others).
  */
 function block(text: string): string {
-  return escapeMultiline(text).replaceAll(']]>', ']]\\x3e');
+  return text.replaceAll(']]>', ']]\\x3e');
 }
 
 function gateSuite(builder: Builder, checks: readonly GateCheck[]): void {
@@ -59,15 +59,16 @@ function gateSuite(builder: Builder, checks: readonly GateCheck[]): void {
       .testCase()
       .className('aymara.gate')
       .name(`gate ${i + 1}: ${line(check.message, 200)}`);
-    if (!check.ok) test.failure(line(check.message), 'gate').stacktrace(block(check.message));
+    if (!check.ok) test.failure(line(check.message), 'gate').stacktrace(block(escapeText(check.message)));
   });
 }
 
 /** Details of a response for a failure or a note: its explanation, its content, confidence and refusal. */
 function details(r: Pick<EvalScoredResponse, 'explanation'> & Partial<Pick<EvalScoredResponse, 'content' | 'confidence' | 'ai_refused' | 'content_type'>>): string {
-  const parts = [`explanation: ${r.explanation ?? '(none)'}`];
-  if (r.content !== undefined) parts.push(`response: ${clipText(contentText(r.content), 2000)}`);
-  if (r.content_type !== undefined) parts.push(`content type: ${r.content_type}`);
+  // One line per field; the server's text escaped, so it cannot add lines of its own.
+  const parts = [`explanation: ${escapeText(r.explanation ?? '(none)')}`];
+  if (r.content !== undefined) parts.push(`response: ${escapeText(clipText(contentText(r.content), 2000))}`);
+  if (r.content_type !== undefined) parts.push(`content type: ${escapeText(String(r.content_type))}`);
   if (r.confidence !== undefined && r.confidence !== null) parts.push(`confidence: ${r.confidence}`);
   if (r.ai_refused) parts.push('the AI refused');
   return parts.join('\n');

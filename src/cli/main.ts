@@ -2,8 +2,8 @@
  * The `aymara-ai` command: read and gate eval runs from CI without writing code, and show why.
  * It uses the SDK through its public face, like any user.
  */
-import { Console } from 'node:console';
 import { once } from 'node:events';
+import { formatWithOptions } from 'node:util';
 import {
   AymaraAI,
   AymaraAPIError,
@@ -14,6 +14,7 @@ import {
   SummaryBuilder,
   VERSION,
   type EvalScoredResponse,
+  type Logger,
 } from 'aymara-ai';
 import { helpFor, parseCli, UsageError, type CliArgs } from './args.js';
 import { compareGates, compareJSON, compareMarkdown, compareTable } from './compare-report.js';
@@ -206,10 +207,20 @@ async function compareCommand(ctx: Context): Promise<number> {
   return verdict(args, checks);
 }
 
+/**
+ * The SDK's log lines, on stderr (the CLI's stdout is for data only: `console` would print info and debug
+ * there), each on one line with control characters escaped, since they may quote the server's words.
+ */
+const stderrLogger: Logger = Object.fromEntries(
+  (['error', 'warn', 'info', 'debug'] as const).map((level) => [
+    level,
+    (message: string, ...rest: unknown[]) => process.stderr.write(`${escapeText(formatWithOptions({ colors: false, breakLength: Infinity }, message, ...rest))}\n`),
+  ]),
+) as unknown as Logger;
+
 async function run(args: CliArgs): Promise<number> {
   if (!process.env.AYMARA_AI_API_KEY) throw new UsageError('AYMARA_AI_API_KEY is not set: export your Aymara API key in that variable');
-  // The SDK logs with `console`, whose info and debug go to stdout; the CLI's stdout is for data only.
-  const client = new AymaraAI({ baseURL: args.baseURL, logger: new Console({ stdout: process.stderr, stderr: process.stderr }) });
+  const client = new AymaraAI({ baseURL: args.baseURL, logger: stderrLogger });
   const ctx: Context = { client, args, progress: process.stderr.isTTY && !args.quiet ? new ProgressBar(process.stderr) : undefined };
   try {
     if (args.command === 'compare') return await compareCommand(ctx);

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import type { EvalScoredResponse, ResponseCounts, ResponsesSummary } from 'aymara-ai';
-import { escapeMultiline, escapeText } from './escape.js';
+import { escapeText } from './escape.js';
 import { toJSONPretty } from './json.js';
 import { clipText, mdCode, mdTable, mdText } from './markdown.js';
 
@@ -36,14 +36,15 @@ export function contentText(content: EvalScoredResponse['content']): string {
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /**
- * One CSV cell. Text from the server: control characters escaped (line breaks and tabs kept, see
- * escapeMultiline), and a cell a spreadsheet would run as a formula (`=HYPERLINK(...)`, `@SUM(...)`) gets a
- * leading `'`, as OWASP advises. Numbers and booleans are written as they are: they cannot hold a formula.
+ * One CSV cell. Text from the server has its control characters escaped like everywhere else, line breaks
+ * and tabs included (`\n`): a row is one line, and no cell can forge a line of a log (json and ndjson are the
+ * lossless formats). A cell a spreadsheet would run as a formula (`=HYPERLINK(...)`, `@SUM(...)`, or a leading
+ * tab or CR) gets a leading `'`, as OWASP advises. Numbers and booleans are written as they are.
  */
 export function csvCell(value: unknown): string {
   let text: string;
   if (value === null || value === undefined) text = '';
-  else if (typeof value === 'string') text = FORMULA_START.test(value) ? `'${escapeMultiline(value)}` : escapeMultiline(value);
+  else if (typeof value === 'string') text = FORMULA_START.test(value) ? `'${escapeText(value)}` : escapeText(value);
   else text = String(value);
   return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
