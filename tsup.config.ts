@@ -16,7 +16,9 @@ const edgeUndici: Plugin = {
 export default defineConfig([
   { ...shared, format: 'esm', clean: true },
   // p-retry (and its one dependency) ship only as ESM, so the CommonJS build carries its own copy.
-  { ...shared, format: 'cjs', noExternal: ['p-retry', 'is-network-error'] },
+  // zod is bundled too, tree-shaken here: a bundler cannot tree-shake a `require('zod/mini')`, and would carry all of
+  // zod's CommonJS build (535 KB) into a CommonJS consumer's bundle.
+  { ...shared, format: 'cjs', noExternal: ['p-retry', 'is-network-error', 'zod'] },
   // Export conditions workerd, edge-light and browser: the same code built for a neutral platform (ES2022, no node:
   // modules), without the run-time import of undici (only ever used for a dispatcher or a proxy, absent there).
   { entry: { 'edge/index': 'src/index.ts' }, format: 'esm', target: 'es2022', platform: 'neutral', sourcemap: true, dts: false, treeshake: true, esbuildPlugins: [edgeUndici] },

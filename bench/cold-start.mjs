@@ -3,7 +3,8 @@
 // client.get() fetching the same page) as the reference point. Three figures:
 //
 // - Bundle size: the minimal consumer (`new AymaraAI()` and one `listResponses`, bench/entries/sdk.mjs), minified,
-//   in bytes and gzip, with the bytes each package contributes. Target: at most 60 KB (KiB) per format.
+//   in bytes and gzip, with the bytes each package contributes: as an ES module bundled to ESM and to CJS, and
+//   written in CommonJS (`require('aymara-ai')`) bundled to CJS. Target: at most 60 KB (KiB) each.
 // - Cold import: the time `import()` (ESM) or `require()` (CJS) of the bundle takes in a fresh process, measured
 //   inside that process around the import alone (process start and the request are not counted). Each bundle here
 //   is the same consumer as a module that exports its work (`run()`) instead of doing it on load. Medians of
@@ -64,9 +65,13 @@ const items = mode === 'run' ? await mod.run() : undefined;
 process.stdout.write(JSON.stringify({ importMs, items }) + '\\n');
 `;
 
-/** esbuild as a serverless user runs it; returns the bundle's size and the bytes each package contributes. */
+/**
+ * esbuild as a serverless user runs it; returns the bundle's size and the bytes each package contributes.
+ * `tsconfigRaw` keeps the repo's tsconfig paths (which map `aymara-ai` to src/) out: the package resolves through
+ * its `exports`, to the built files a user installs.
+ */
 async function bundle(entryPoint, outfile, format) {
-  const result = await build({ entryPoints: [entryPoint], outfile, platform: 'node', bundle: true, minify: true, format, metafile: true, logLevel: 'error' });
+  const result = await build({ entryPoints: [entryPoint], outfile, platform: 'node', bundle: true, minify: true, format, metafile: true, logLevel: 'error', tsconfigRaw: '{}' });
   const code = readFileSync(outfile);
   const output = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith(outfile.slice(outfile.lastIndexOf('.'))))[1];
   const byPackage = {};
@@ -77,19 +82,37 @@ async function bundle(entryPoint, outfile, format) {
   return { file: outfile, bytes: code.length, gzipBytes: gzipSync(code).length, bytesByPackage: Object.fromEntries(Object.entries(byPackage).sort((a, b) => b[1] - a[1])) };
 }
 
-/** Bundles every entry in every format: the run-on-load entries and the module entries. */
+/**
+ * The minimal consumer written in CommonJS: `require('aymara-ai')` resolves to the package's CommonJS build, which a
+ * bundler cannot tree-shake, so what that build carries is what the bundle carries.
+ */
+const REQUIRE_ENTRY = `const { AymaraAI } = require('aymara-ai');
+async function main() {
+  const client = new AymaraAI({ apiKey: 'bench-key', baseURL: process.env.BENCH_URL });
+  const page = await client.evals.runs.listResponses(process.env.BENCH_RUN, { limit: 100 });
+  console.log(\`items \${page.items.length}\`);
+}
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
+`;
+
+/** Bundles every entry in every format: the run-on-load entries, the module entries, and the CommonJS consumer. */
 async function bundleAll() {
   mkdirSync(OUT_DIR, { recursive: true });
   const bundles = {};
   const modules = {};
   for (const [client, source] of Object.entries(MODULE_ENTRIES)) writeFileSync(`${OUT_DIR}${client}-module-entry.mjs`, source);
+  writeFileSync(`${OUT_DIR}sdk-require-entry.cjs`, REQUIRE_ENTRY);
+  const requireConsumer = { client: 'sdk', format: 'cjs (require)', ...(await bundle(`${OUT_DIR}sdk-require-entry.cjs`, `${OUT_DIR}sdk-require.cjs`, 'cjs')) };
   for (const [format, ext] of Object.entries(FORMATS)) {
     for (const [client, entry] of Object.entries(ENTRIES)) {
       bundles[`${client}.${format}`] = { client, format, ...(await bundle(entry, `${OUT_DIR}${client}.${ext}`, format)) };
       modules[`${client}.${format}`] = { client, format, ...(await bundle(`${OUT_DIR}${client}-module-entry.mjs`, `${OUT_DIR}${client}-module.${ext}`, format)) };
     }
   }
-  return { bundles, modules };
+  return { bundles, modules, requireConsumer };
 }
 
 /** Spawns `node ...args` and times it from spawn to exit. */
@@ -169,8 +192,8 @@ async function coldImports(modules, env) {
 }
 
 export async function main() {
-  const { bundles, modules } = await bundleAll();
-  for (const b of Object.values(bundles)) log(`  bundle ${b.client}.${b.format}: ${b.bytes} bytes, ${b.gzipBytes} gzip ${JSON.stringify(b.bytesByPackage)}`);
+  const { bundles, modules, requireConsumer } = await bundleAll();
+  for (const b of [...Object.values(bundles), requireConsumer]) log(`  bundle ${b.client}.${b.format}: ${b.bytes} bytes, ${b.gzipBytes} gzip ${JSON.stringify(b.bytesByPackage)}`);
   const server = await startServer({ responses: 1000, pageSize: 100 });
   try {
     // Nothing that changes how the SDK or openai-node behave (proxies, log level, keys) leaks in from the shell.
@@ -185,6 +208,12 @@ export async function main() {
         errors.push(error);
         console.error(`\nCOLD START FAILURE: ${error}\n`);
       } else runnable.push(name);
+    }
+
+    const requireError = checkRun('sdk-require.cjs', await timeProcess([requireConsumer.file], env));
+    if (requireError) {
+      errors.push(requireError);
+      console.error(`\nCOLD START FAILURE: ${requireError}\n`);
     }
 
     let imports;
@@ -240,6 +269,7 @@ export async function main() {
       importRuns: IMPORT_RUNS,
       nodeBaselineMs: medians.node,
       formats,
+      requireConsumer: { bytes: requireConsumer.bytes, gzipBytes: requireConsumer.gzipBytes, bundleLimitBytes: BUNDLE_LIMIT_BYTES, runs: !requireError, bytesByPackage: requireConsumer.bytesByPackage },
       medians,
       runsMs: Object.fromEntries(Object.entries(times).map(([name, t]) => [name, t.map((v) => round(v, 1))])),
       importRunsMs: imports?.runsMs,

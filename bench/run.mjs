@@ -116,6 +116,8 @@ function buildRows(results) {
       if (f.importRatio === null) failed('bundle', `${format}: cold import SDK / openai-node`, `<= ${fmt.x(TARGETS.coldImportVsOpenai)}`, c.error);
       else check('bundle', `${format}: cold import SDK / openai-node`, `${fmt.x(f.importRatio)} (${f.importSdkMs.toFixed(1)} / ${f.importOpenaiMs.toFixed(1)} ms, paired ${fmt.x(f.importPairedRatio)})`, `<= ${fmt.x(TARGETS.coldImportVsOpenai)}`, f.importRatio <= TARGETS.coldImportVsOpenai);
     }
+    const r = c.requireConsumer;
+    if (r) check('bundle', `cjs: require('aymara-ai') consumer, esbuild minified${r.runs ? ', runs' : ', DOES NOT RUN'}`, `${fmt.bytes(r.bytes)} (${r.bytes} B, ${fmt.bytes(r.gzipBytes)} gz)`, `<= ${TARGETS.bundleKB} KiB`, r.bytes <= TARGETS.bundleKB * 1024 && r.runs);
   } else if (c) failed('cold start', 'SDK / openai-node', `<= ${fmt.x(TARGETS.coldStartVsOpenai)}`, c.error);
   return rows;
 }

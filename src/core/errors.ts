@@ -1,4 +1,4 @@
-import { ErrorEnvelopeSchema, KNOWN_ERROR_CODES, type ErrorCode, type ErrorEnvelope, type KnownErrorCode } from '../schemas/error-envelope.js';
+import { ErrorEnvelopeSchema, type ErrorCode, type ErrorEnvelope, type KnownErrorCode } from '../schemas/error-envelope.js';
 import { SECRET_HEADERS } from './headers.js';
 
 /**
@@ -152,29 +152,26 @@ export class ServiceUnavailableError extends InternalServerError {
 
 type APIErrorClass = new (init: APIErrorInit) => AymaraAPIError;
 
-const isKnownCode = (code: string): code is KnownErrorCode => (KNOWN_ERROR_CODES as readonly string[]).includes(code);
-
 /** A known code decides the class; otherwise the status does. */
-function classFor(code: string | undefined, status: number): APIErrorClass {
-  if (code !== undefined && isKnownCode(code)) {
-    switch (code) {
-      case 'auth.invalid_key':
-      case 'auth.expired_key':
-        return AuthenticationError;
-      case 'auth.insufficient_permissions':
-        return PermissionDeniedError;
-      case 'validation.invalid_request':
-      case 'validation.invalid_format':
-        return status === 422 ? UnprocessableEntityError : BadRequestError;
-      case 'resource.not_found':
-        return NotFoundError;
-      case 'resource.conflict':
-        return ConflictError;
-      case 'quota.limit_exceeded':
-        return RateLimitError;
-      case 'server.internal_error':
-        return InternalServerError;
-    }
+function classFor(code: ErrorCode | undefined, status: number): APIErrorClass {
+  // A code this version does not know falls through to the status.
+  switch (code as KnownErrorCode | undefined) {
+    case 'auth.invalid_key':
+    case 'auth.expired_key':
+      return AuthenticationError;
+    case 'auth.insufficient_permissions':
+      return PermissionDeniedError;
+    case 'validation.invalid_request':
+    case 'validation.invalid_format':
+      return status === 422 ? UnprocessableEntityError : BadRequestError;
+    case 'resource.not_found':
+      return NotFoundError;
+    case 'resource.conflict':
+      return ConflictError;
+    case 'quota.limit_exceeded':
+      return RateLimitError;
+    case 'server.internal_error':
+      return InternalServerError;
   }
   switch (status) {
     case 400:

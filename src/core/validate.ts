@@ -111,25 +111,17 @@ export function closest(key: string, known: readonly string[]): string | undefin
   return best;
 }
 
-/** Edits (insert, delete, substitute, swap two neighbours) that turn `a` into `b`. */
+/** Levenshtein distance: the letters to insert, delete or replace to turn `a` into `b`. */
 function editDistance(a: string, b: string): number {
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) {
-    const row: number[] = [i];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      if (i === 0) {
-        row.push(j);
-        continue;
-      }
-      const up = rows[i - 1] as number[];
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min((up[j] as number) + 1, (row[j - 1] as number) + 1, (up[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, ((rows[i - 2] as number[])[j - 2] as number) + 1);
-      row.push(d);
+      row[j] = Math.min((previous[j] as number) + 1, (row[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
     }
-    rows.push(row);
+    previous = row;
   }
-  return (rows[a.length] as number[])[b.length] as number;
+  return previous[b.length] as number;
 }
 
 /** The value at a path, own properties only (a missing `constructor` is missing, not `Object`). */
