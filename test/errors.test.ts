@@ -317,6 +317,20 @@ describe('body', () => {
   });
 });
 
+describe('a server that echoes the key back', () => {
+  it('has it redacted from the body and the headers the error keeps, given the secrets', () => {
+    const key = 'sk-ECHOED-0123456789';
+    const text = JSON.stringify({ error: { code: 'auth.invalid_key', message: `bad key ${key}`, details: { sent: key } }, request_id: 'r' });
+    const error = makeAPIError(401, { 'x-echo': `key=${key}` }, text, [key]);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error.message).toBe('401 auth.invalid_key: bad key [redacted]');
+    expect(error.details).toEqual({ sent: '[redacted]' });
+    expect(error.headers.get('x-echo')).toBe('key=[redacted]');
+    expect(JSON.stringify(error)).not.toContain(key);
+    expect(makeAPIError(502, new Headers({ 'x-echo': key }), `<p>${key}</p>`, [key]).body).toBe('<p>[redacted]</p>');
+  });
+});
+
 describe('a proxy that asks for credentials', () => {
   // fetch turns a 407 into a network error; the transport recognises the proxy's refusal and makes this error of it.
   it('a 407 says the proxy asked for credentials', () => {

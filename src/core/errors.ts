@@ -206,13 +206,22 @@ function cutText(text: string): string {
   return new TextDecoder().decode(bytes.subarray(0, MAX_BODY_TEXT_BYTES)).replace(/\uFFFD$/, '');
 }
 
-/** A `Headers` from the pipeline's record; a value HTTP could not carry (none should come from a response) is left out. */
-function toHeaders(headers: HeadersLike): Headers {
-  if (headers instanceof Headers) return headers;
+/** Each secret in the text replaced by `[redacted]`. */
+function redact(text: string, secrets: readonly string[]): string {
+  for (const secret of secrets) if (secret && text.includes(secret)) text = text.split(secret).join('[redacted]');
+  return text;
+}
+
+/**
+ * A `Headers` from the pipeline's record; a value HTTP could not carry (none should come from a response) is left
+ * out, and a secret a server echoed back is redacted.
+ */
+function toHeaders(headers: HeadersLike, secrets: readonly string[] = []): Headers {
+  if (headers instanceof Headers && secrets.length === 0) return headers;
   const out = new Headers();
-  for (const [name, value] of Object.entries(headers)) {
+  for (const [name, value] of headers instanceof Headers ? headers : Object.entries(headers)) {
     try {
-      out.append(name, value);
+      out.append(name, redact(value, secrets));
     } catch {
       // Not a valid header: nothing a caller could use.
     }
@@ -232,9 +241,13 @@ function readBody(text: string): { body: unknown; envelope: ErrorEnvelope | unde
   return result.success ? { body: result.data, envelope: result.data } : { body: json, envelope: undefined };
 }
 
-/** Turns an error response into its typed error. The only place that maps statuses and codes to classes. */
-export function makeAPIError(status: number, headersInit: HeadersLike, text: string): AymaraAPIError {
-  const headers = toHeaders(headersInit);
+/**
+ * Turns an error response into its typed error. The only place that maps statuses and codes to classes.
+ * `secrets` (the API key) are redacted from the body and headers kept on the error, should a server echo them.
+ */
+export function makeAPIError(status: number, headersInit: HeadersLike, text: string, secrets: readonly string[] = []): AymaraAPIError {
+  const headers = toHeaders(headersInit, secrets);
+  text = redact(text, secrets);
   const { body, envelope } = readBody(text);
   const code = envelope?.error.code;
   const requestId = envelope?.request_id || headers.get('x-request-id') || undefined;
