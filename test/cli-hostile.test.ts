@@ -239,7 +239,7 @@ describe('a content_type of __proto__', () => {
       cli(['summary', 'proto']),
       cli(['summary', 'proto', '--format', 'markdown']),
     ]);
-    for (const run of [jsonRun, table, markdown]) expect(run.code).toBe(0);
+    expect(jsonRun.code).toBe(0);
     const summary = JSON.parse(jsonRun.stdout) as { total: number; pass_rate: number; by_content_type: Record<string, { total: number; passed: number; failed: number; unscored: number; pass_rate: number | null }> };
     expect(summary).toMatchObject({ total: 5, passed: 3, failed: 1, unscored: 1, pass_rate: 0.75 });
     const byType = summary.by_content_type;
@@ -248,8 +248,10 @@ describe('a content_type of __proto__', () => {
     expect(Object.getOwnPropertyDescriptor(byType, 'constructor')?.value).toMatchObject({ total: 1, passed: 1, pass_rate: 1 });
     expect(Object.getOwnPropertyDescriptor(byType, 'toString')?.value).toMatchObject({ total: 1, unscored: 1, pass_rate: null });
     expect(Object.values(byType).reduce((n, c) => n + c.total, 0)).toBe(5);
+    expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/__proto__\s*│\s*2\s*│\s*1\s*│\s*1\b/);
     expect(table.stdout).not.toContain('NaN');
+    expect(markdown.code).toBe(0);
     expect(markdown.stdout).toContain('| `__proto__` | 2 | 1 | 1 | 0 | 0 | 0 | 50.0% |');
   });
 });
