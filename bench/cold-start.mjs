@@ -76,7 +76,7 @@ async function bundle(entryPoint, outfile, format) {
   const output = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith(outfile.slice(outfile.lastIndexOf('.'))))[1];
   const byPackage = {};
   for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
-    const pkg = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? (path.includes('/dist/') ? 'aymara-ai (dist)' : 'entry');
+    const pkg = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? (/(^|\/)dist\//.test(path) ? 'aymara-ai (dist)' : 'entry');
     byPackage[pkg] = (byPackage[pkg] ?? 0) + bytesInOutput;
   }
   return { file: outfile, bytes: code.length, gzipBytes: gzipSync(code).length, bytesByPackage: Object.fromEntries(Object.entries(byPackage).sort((a, b) => b[1] - a[1])) };
