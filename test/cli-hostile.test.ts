@@ -33,12 +33,14 @@ const HOSTILE = `${OSC52}${FAKE_OK}${NEWLINE_OK}\u0007\b${C1}${BIDI}\u2028`;
  * Characters that must never be raw in what the CLI prints: C0 controls other than tab and line feed, a
  * carriage return not ending a CRLF line, DEL, C1 controls, bidi and zero-width marks, line separators, BOM.
  */
+// eslint-disable-next-line no-control-regex -- finding raw control characters is the point
 const RAW_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]|\r(?!\n)/u;
 
 function expectClean(text: string, where: string): void {
   const found = RAW_CONTROL.exec(text);
   expect(found ? { where, at: found.index, char: `U+${(found[0].codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`, near: JSON.stringify(text.slice(Math.max(0, found.index - 40), found.index + 10)) } : null).toBeNull();
   // No line of output was forged by the server.
+  // eslint-disable-next-line no-control-regex -- an escape sequence before a forged line
   expect({ where, forged: /^(\s|\u001b\[[\d;]*[A-Za-z])*ok: pass rate 100\.0%/m.test(text) }).toEqual({ where, forged: false });
 }
 

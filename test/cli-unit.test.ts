@@ -1,5 +1,5 @@
 /**
- * The `aymara-ai` command line (SPEC 9), in-process: the argument parser, the output formatters, the progress bar
+ * The `aymara-ai` command line, in-process: the argument parser, the output formatters, the progress bar
  * and `main(argv)` against the mock API of `aymara-ai/testing`. test/cli.test.ts runs the built bin as a child
  * process (as users run it); this file runs the same code where v8 coverage can see it.
  */

@@ -1,5 +1,5 @@
 /**
- * The `aymara-ai` command line (SPEC 9), run as users run it: the BUILT bin (dist/cli.js) in a child process,
+ * The `aymara-ai` command line, run as users run it: the BUILT bin (dist/cli.js) in a child process,
  * against the mock API of `aymara-ai/testing` on loopback. Every child is spawned asynchronously (the mock
  * server lives in this process), and independent children run concurrently to keep the file fast.
  */
@@ -95,7 +95,7 @@ const CSV_COLUMNS = [
   'next_prompt',
 ];
 
-/** An item as the SDK returns it: the documented defaults filled in (SPEC 4), unknown fields kept. */
+/** An item as the SDK returns it: the documented defaults filled in, unknown fields kept. */
 function withDefaults(item: Item): Item {
   const out: Item = { turn_number: 1, continue_thread: false, content_type: 'text', exclude_from_scoring: false, ai_refused: false, ...item };
   if (item.next_prompt) out.next_prompt = { turn_number: 1, ...(item.next_prompt as Item) };
