@@ -614,6 +614,14 @@ const PCT_ITEMS: Item[] = Array.from({ length: 125 }, (_, i) => ({ prompt_uuid: 
 const RUN_WS = 'run-unit-ws';
 const WS = 'ws-unit-1';
 const WS_ITEMS = generateResponses(6, 2);
+const RUN_PROCESSING = 'run-unit-processing';
+const RUN_FAILED = 'run-unit-failed';
+/** MAIN with its first 3 passing responses failed: 3 regressed, none fixed. */
+const RUN_REGRESSED = 'run-unit-regressed';
+const FIRST_PASSING = MAIN.filter((r) => r.is_passed === true && !r.exclude_from_scoring)
+  .slice(0, 3)
+  .map((r) => r.prompt_uuid);
+const REGRESSED: Item[] = MAIN.map((r) => (FIRST_PASSING.includes(r.prompt_uuid) ? { ...r, is_passed: false, explanation: 'worse now' } : r));
 const FIXTURES: MockFixtures = {
   apiKey: KEY,
   runs: {
@@ -622,6 +630,9 @@ const FIXTURES: MockFixtures = {
     [RUN_EMPTY]: { responses: [] },
     [RUN_WS]: { workspace_uuid: WS, responses: WS_ITEMS },
     [RUN_PCT]: { responses: PCT_ITEMS },
+    [RUN_PROCESSING]: { status: 'processing', finishAfter: { polls: 2 }, responses: MAIN },
+    [RUN_FAILED]: { status: 'failed', responses: MAIN },
+    [RUN_REGRESSED]: { responses: REGRESSED },
   },
 };
 
@@ -826,6 +837,38 @@ describe('main(argv)', () => {
       expect(run.code).toBe(0);
       // The run first (is it finished?), then its one page of responses.
       expect(s.api.requests.map((r) => r.route)).toEqual(['run', 'responses']);
+    });
+  });
+
+  describe('compare, finished runs only, --wait', () => {
+    it('compare: the same run twice is no change; a regressed run fails --fail-on-regression, naming the cases', async () => {
+      const same = await runMain(['compare', RUN, RUN, '--format', 'json']);
+      expect(same.code).toBe(0);
+      expect(JSON.parse(same.stdout)).toMatchObject({ counts: { regressed: 0, fixed: 0, new: 0, missing: 0 }, pass_rate_change: 0, gate: { passed: true } });
+      const worse = await runMain(['compare', RUN, RUN_REGRESSED, '--fail-on-regression', '--format', 'markdown']);
+      expect(worse.code).toBe(1);
+      expect(worse.stderr).toBe(`fail: 3 cases regressed: ${FIRST_PASSING.join(', ')}\n`);
+      expect(worse.stdout).toContain('#### Regressed prompts (3)');
+      const table = await runMain(['compare', RUN, RUN_REGRESSED, '--alpha', '0.2', '--quiet']);
+      // 3 regressed against none fixed: p = 1/8, under 0.2.
+      expect(table.code).toBe(1);
+      expect(table.stderr).toMatch(/^fail: McNemar's exact test \(one-sided\): p = 0\.125 for 3 regressed against 0 fixed/);
+      const junit = await runMain(['compare', RUN, RUN_REGRESSED, '--format', 'junit']);
+      expect(junit.stdout).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="aymara-ai" tests="\d+" failures="3"/);
+    });
+
+    it('5 for a processing or failed run, naming it; --wait sees it finish', async () => {
+      const s = await freshMock();
+      const processing = await runMain(['summary', RUN_PROCESSING], { env: { AYMARA_AI_BASE_URL: s.url } });
+      expect(processing).toMatchObject({ code: 5, stdout: '' });
+      expect(processing.stderr).toMatch(/^not finished: run run-unit-processing is not finished \(processing: \d+ of 57 scored\)/);
+      const failed = await runMain(['compare', RUN, RUN_FAILED, '--format', 'json'], { env: { AYMARA_AI_BASE_URL: s.url } });
+      expect(failed.code).toBe(5);
+      expect(failed.stderr).toMatch(/^not finished: candidate run run-unit-failed failed/);
+      const waited = await runMain(['summary', RUN_PROCESSING, '--wait=1m', '--format', 'json'], { env: { AYMARA_AI_BASE_URL: s.url } });
+      expect(waited.code).toBe(0);
+      expect(JSON.parse(waited.stdout)).toMatchObject({ total: MAIN.length });
+      expect(waited.stderr).toMatch(/run run-unit-processing finished after/);
     });
   });
 
