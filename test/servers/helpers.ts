@@ -8,7 +8,7 @@ import { accessSync, constants, existsSync, readFileSync, rmSync, writeFileSync 
 import { mkdtemp } from 'node:fs/promises';
 import { createServer as createHTTPServer, type IncomingMessage } from 'node:http';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
 const START_TIMEOUT_MS = 10_000;
@@ -363,16 +363,11 @@ export function collectingLogger(): { warnings: string[]; logger: { error(m: str
 }
 
 /**
- * This machine's first IPv4 address that is not loopback (eth0's, say). A base URL on it is not loopback to the
- * SDK, so proxy variables apply to it (loopback base URLs always go direct), while it still never leaves the
- * machine. A machine without one cannot run the proxied cases: that fails loudly rather than skipping them.
+ * A host that is not loopback to the SDK, so proxy variables apply to it (loopback base URLs always go direct), yet
+ * never leaves the machine: the unspecified address 0.0.0.0, which Linux connects over loopback. The page server
+ * listens on 127.0.0.1 and is named by this host in its URL. Tests send nothing to any other address.
  */
-export function nonLoopbackIPv4(): string {
-  for (const addresses of Object.values(networkInterfaces())) {
-    for (const address of addresses ?? []) if (address.family === 'IPv4' && !address.internal) return address.address;
-  }
-  throw new Error('This machine has no IPv4 address other than loopback; the proxied tinyproxy cases need one (any interface up with an address).');
-}
+export const NOT_LOOPBACK_HOST = '0.0.0.0';
 
 export interface PageServer {
   /** `http://HOST:PORT` */
@@ -386,6 +381,8 @@ export interface PageServer {
 
 /** A node:http server on `host` that answers every request with the same valid page of `items` prompt UUIDs. */
 export async function startPageServer(host: string, items = 2): Promise<PageServer> {
+  // 0.0.0.0 names this machine: listen on loopback, never on every interface.
+  const listenHost = host === NOT_LOOPBACK_HOST ? '127.0.0.1' : host;
   const body = JSON.stringify({ items: Array.from({ length: items }, (_, i) => ({ prompt_uuid: `p-${i}` })), count: items });
   const requests: IncomingMessage[] = [];
   const sockets = new Set<Socket>();
@@ -400,7 +397,7 @@ export async function startPageServer(host: string, items = 2): Promise<PageServ
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, host, () => resolve());
+    server.listen(0, listenHost, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {

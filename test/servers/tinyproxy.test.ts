@@ -8,7 +8,7 @@
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AymaraAI, AymaraAPIError, type ClientOptions } from 'aymara-ai';
-import { freePort, nonLoopbackIPv4, startPageServer, startTinyproxy, waitFor, type PageServer, type Tinyproxy } from './helpers.js';
+import { freePort, NOT_LOOPBACK_HOST, startPageServer, startTinyproxy, waitFor, type PageServer, type Tinyproxy } from './helpers.js';
 
 const KEY = 'tinyproxy-test-key';
 const RUN = 'run-1';
@@ -25,7 +25,7 @@ const clients: AymaraAI[] = [];
 
 beforeAll(async () => {
   [remote, loopback, proxy, authProxy] = await Promise.all([
-    startPageServer(nonLoopbackIPv4()),
+    startPageServer(NOT_LOOPBACK_HOST),
     startPageServer('127.0.0.1'),
     startTinyproxy(),
     startTinyproxy({ basicAuth: { user: PROXY_USER, password: PROXY_PASSWORD } }),
