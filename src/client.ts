@@ -231,16 +231,14 @@ export class AymaraAI implements APIClient, AsyncDisposable {
   #prepare(spec: EndpointSpec, options: RequestOptions | undefined): Call {
     const path = spec.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(checkPathParam(name, spec.pathParams[name])));
     checkRequestOptions(options);
-    const extra: Record<string, unknown> = { ...this.#options.defaultQuery, ...options?.query };
     // An extra parameter that the endpoint types (a `workspace_uuid` in defaultQuery, say) is checked like the typed
     // ones, and the typed argument wins: an `offset: '10'` given as a string must not reach the paginator unchecked.
-    const typed = Object.keys((spec.paramsSchema as { shape?: object }).shape ?? {});
+    const typed = new Set(Object.keys((spec.paramsSchema as { shape?: object }).shape ?? {}));
+    const extra: Record<string, unknown> = {};
     const fromExtra: Record<string, unknown> = {};
-    for (const name of typed) {
-      if (name in extra) {
-        fromExtra[name] = extra[name];
-        delete extra[name];
-      }
+    for (const [name, value] of Object.entries({ ...this.#options.defaultQuery, ...options?.query })) {
+      if (typed.has(name)) fromExtra[name] = value;
+      else extra[name] = value;
     }
     const given = spec.params === undefined || spec.params === null ? {} : spec.params;
     const params = checkParams(spec.paramsSchema, typeof given === 'object' ? { ...fromExtra, ...given } : given) as Record<string, unknown>;

@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { AymaraConnectionError, AymaraInputError, AymaraResponseValidationError, makeAPIError } from './errors.js';
 import { isHeaderName, isHeaderValue, SECRET_HEADERS } from './headers.js';
 import type { Log } from './log.js';
-import type { AymaraRequest, AymaraResponse, Next } from './pipeline.js';
+import type { AymaraRequest, Next } from './pipeline.js';
 import { nextTurn, untilAborted } from './signals.js';
 import { loadUndici } from './undici.js';
 
