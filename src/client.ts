@@ -22,7 +22,9 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const PARENT = Symbol('aymara-ai.parent');
 interface Parent {
   connections: OwnConnections;
-  closed: AbortSignal;
+  /** The close signals of the parent and its ancestors: a child is closed when any of them is. */
+  closedBy: readonly AbortSignal[];
+  fetchesClosedBy: readonly AbortSignal[];
 }
 
 function lowerCaseKeys(headers: Record<string, string> | undefined): Record<string, string> {
@@ -83,13 +85,19 @@ export class AymaraAI implements APIClient, AsyncDisposable {
   readonly #attempt: Next;
   readonly #connections: OwnConnections;
   readonly #ownsConnections: boolean;
-  /** Aborted by `close()`, or by the parent's: every call rejects at once. */
+  /** Aborted by `close()`: every call rejects at once. */
   readonly #closing = new AbortController();
   /**
    * Aborted a turn of the event loop after `#closing`: every fetch's signal includes it. Aborting a thousand fetches
    * takes undici a while; the calls are rejected first, so none waits for the others' clean-up.
    */
   readonly #closingFetches = new AbortController();
+  /**
+   * This client's close signal and its ancestors' (for a client made by `withOptions()`). Checked and joined per call
+   * rather than listened to, so a child made per request leaves nothing behind on its parent.
+   */
+  readonly #closedBy: readonly AbortSignal[];
+  readonly #fetchesClosedBy: readonly AbortSignal[];
 
   /** @throws AymaraInputError when an option is invalid or no API key is found. */
   constructor(options: ClientOptions = {}) {
@@ -110,11 +118,8 @@ export class AymaraAI implements APIClient, AsyncDisposable {
     const parent = (options as { [PARENT]?: Parent })[PARENT];
     this.#connections = parent?.connections ?? new OwnConnections();
     this.#ownsConnections = parent === undefined;
-    if (parent) {
-      const onParentClosed = () => void this.close();
-      if (parent.closed.aborted) onParentClosed();
-      else parent.closed.addEventListener('abort', onParentClosed, { once: true });
-    }
+    this.#closedBy = [this.#closing.signal, ...(parent?.closedBy ?? [])];
+    this.#fetchesClosedBy = [this.#closingFetches.signal, ...(parent?.fetchesClosedBy ?? [])];
 
     const transport = createTransport({
       fetch: options.fetch,
@@ -143,7 +148,7 @@ export class AymaraAI implements APIClient, AsyncDisposable {
    * connections. Closing this client closes it too.
    */
   withOptions(options: ClientOptions): AymaraAI {
-    const parent: Parent = { connections: this.#connections, closed: this.#closing.signal };
+    const parent: Parent = { connections: this.#connections, closedBy: this.#closedBy, fetchesClosedBy: this.#fetchesClosedBy };
     return new AymaraAI({ ...this.#options, ...options, [PARENT]: parent } as ClientOptions);
   }
 
@@ -241,7 +246,8 @@ export class AymaraAI implements APIClient, AsyncDisposable {
       else extra[name] = value;
     }
     const given = spec.params === undefined || spec.params === null ? {} : spec.params;
-    const params = checkParams(spec.paramsSchema, typeof given === 'object' ? { ...fromExtra, ...given } : given) as Record<string, unknown>;
+    const merge = typeof given === 'object' && !Array.isArray(given) && Object.keys(fromExtra).length > 0;
+    const params = checkParams(spec.paramsSchema, merge ? { ...fromExtra, ...given } : given) as Record<string, unknown>;
     return { method: spec.method, path, params, extra, body: spec.body === undefined ? undefined : JSON.stringify(spec.body), options };
   }
 
@@ -250,20 +256,27 @@ export class AymaraAI implements APIClient, AsyncDisposable {
    * Resolves to a 2xx response; parsing is the caller's.
    */
   #send(call: Call, pageSignal?: AbortSignal, hooks?: RetryHooks): Promise<AymaraResponse> {
-    const closing = this.#closing.signal;
-    if (closing.aborted) return Promise.reject(new AymaraError('The client is closed: create a new AymaraAI to send more requests'));
-    return untilAborted(this.#sendUntilDone(call, pageSignal, hooks), closing);
+    if (this.#closed() !== undefined) return Promise.reject(new AymaraError('The client is closed: create a new AymaraAI to send more requests'));
+    const closedBy = this.#closedBy;
+    return untilAborted(this.#sendUntilDone(call, pageSignal, hooks), closedBy.length === 1 ? closedBy[0] : AbortSignal.any([...closedBy]));
+  }
+
+  /** The signal that closed this client (its own, or an ancestor's), if any. */
+  #closed(): AbortSignal | undefined {
+    return this.#closedBy.find((signal) => signal.aborted);
   }
 
   async #sendUntilDone(call: Call, pageSignal: AbortSignal | undefined, hooks: RetryHooks | undefined): Promise<AymaraResponse> {
     const { options } = call;
     const headers = options?.headers ? { ...this.#headers, ...lowerCaseKeys(options.headers) } : { ...this.#headers };
     if (call.body !== undefined) headers['content-type'] = 'application/json';
-    const closed = this.#closingFetches.signal;
-    const signals = [closed, options?.signal, pageSignal].filter((s): s is AbortSignal => s !== undefined);
-    const signal = signals.length === 1 ? closed : AbortSignal.any(signals);
+    const signals = [...this.#fetchesClosedBy, options?.signal, pageSignal].filter((s): s is AbortSignal => s !== undefined);
+    const signal = signals.length === 1 ? signals[0] : AbortSignal.any(signals);
     // Nothing is sent once the client is closed, a retry whose wait ended in the meantime included.
-    const attempt: Next = (request) => (this.#closing.signal.aborted ? Promise.reject(abortError(this.#closing.signal)) : this.#attempt(request));
+    const attempt: Next = (request) => {
+      const closed = this.#closed();
+      return closed ? Promise.reject(abortError(closed)) : this.#attempt(request);
+    };
     let { method, body } = call;
     // Extra parameters first, so the typed (checked) ones win.
     let url = `${this.baseURL}${call.path}${queryString({ ...call.extra, ...call.params })}`;
@@ -273,12 +286,12 @@ export class AymaraAI implements APIClient, AsyncDisposable {
       const { status } = response;
       if (status >= 200 && status < 300) return response;
       const location = response.headers.location;
-      if (!REDIRECT_STATUSES.has(status) || !location) throw makeAPIError(status, response.headers, response.body);
+      if (!REDIRECT_STATUSES.has(status) || !location) throw makeAPIError(status, response.headers, response.body, [this.#config.apiKey]);
       let target: URL;
       try {
         target = new URL(location, url);
       } catch {
-        throw makeAPIError(status, response.headers, response.body);
+        throw makeAPIError(status, response.headers, response.body, [this.#config.apiKey]);
       }
       const sameOrigin = target.origin === this.#config.origin;
       if (!sameOrigin || redirects >= MAX_REDIRECTS) throw makeRedirectError(status, response.headers, target.origin, sameOrigin);
