@@ -14,9 +14,13 @@ const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
  * The server exits when its stdin closes, so it never outlives this process.
  */
 export function startServer({ responses, pageSize = 100, latency = 0 }) {
-  const child = spawn(process.execPath, [SERVER, '--responses', String(responses), '--page-size', String(pageSize), '--latency', String(latency), '--run', RUN_UUID], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [SERVER, '--responses', String(responses), '--page-size', String(pageSize), '--latency', String(latency), '--run', RUN_UUID],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });
     child.once('error', reject);

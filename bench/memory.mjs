@@ -38,7 +38,9 @@ function responses(kind, baseURL, client) {
   if (kind === 'sdk') return client.evals.runs.listResponses(RUN_UUID, { limit: PAGE_SIZE });
   return (async function* () {
     for (let offset = 0; ; offset += PAGE_SIZE) {
-      const { body } = await request(`${baseURL}/v2/eval-runs/${RUN_UUID}/responses?limit=${PAGE_SIZE}&offset=${offset}`, { headers: { 'x-api-key': API_KEY } });
+      const { body } = await request(`${baseURL}/v2/eval-runs/${RUN_UUID}/responses?limit=${PAGE_SIZE}&offset=${offset}`, {
+        headers: { 'x-api-key': API_KEY },
+      });
       const page = JSON.parse(await body.text());
       yield* page.items;
       if (page.items.length === 0 || offset + page.items.length >= page.count) return;
@@ -142,7 +144,9 @@ export async function main() {
     for (const config of CONFIGS) {
       runs[config.name] = await child(config, server.url);
       const r = runs[config.name];
-      log(`  ${config.name.padEnd(13)} RSS +${r.rssGrowthMB} MB over the warm-up's peak, +${r.rssGrowthOverIdleMB} MB over an idle heap (peak heap +${r.peakHeapGrowthMB} MB, after gc ${r.heapGrowthMB >= 0 ? '+' : ''}${r.heapGrowthMB} MB) in ${r.elapsedMs} ms`);
+      log(
+        `  ${config.name.padEnd(13)} RSS +${r.rssGrowthMB} MB over the warm-up's peak, +${r.rssGrowthOverIdleMB} MB over an idle heap (peak heap +${r.peakHeapGrowthMB} MB, after gc ${r.heapGrowthMB >= 0 ? '+' : ''}${r.heapGrowthMB} MB) in ${r.elapsedMs} ms`,
+      );
     }
     return { name: 'memory', responses: RESPONSES, pageSize: PAGE_SIZE, ...runs.sdk, runs };
   } finally {

@@ -78,7 +78,17 @@ export async function main() {
     const stats = Object.fromEntries(
       names.map((name) => {
         const t = times[name];
-        return [name, { label: all[name].label, medianUs: round(median(t), 1), p25Us: round(quantile(t, 0.25), 1), p75Us: round(quantile(t, 0.75), 1), p90Us: round(quantile(t, 0.9), 1), n: t.length }];
+        return [
+          name,
+          {
+            label: all[name].label,
+            medianUs: round(median(t), 1),
+            p25Us: round(quantile(t, 0.25), 1),
+            p75Us: round(quantile(t, 0.75), 1),
+            p90Us: round(quantile(t, 0.9), 1),
+            n: t.length,
+          },
+        ];
       }),
     );
     // Paired per-round ratios, as a cross-check of the ratio of medians (robust to drift on a noisy machine).

@@ -64,7 +64,18 @@ export async function main() {
       MODES.map((mode, m) => {
         const med = median(times[m]);
         const ideal = idealMs(pages, mode.concurrency);
-        return [mode.name, { label: mode.label, concurrency: mode.concurrency, medianMs: round(med, 1), bestMs: round(Math.min(...times[m]), 1), runsMs: times[m].map((t) => round(t, 1)), idealMs: ideal, efficiency: round(ideal / med, 3) }];
+        return [
+          mode.name,
+          {
+            label: mode.label,
+            concurrency: mode.concurrency,
+            medianMs: round(med, 1),
+            bestMs: round(Math.min(...times[m]), 1),
+            runsMs: times[m].map((t) => round(t, 1)),
+            idealMs: ideal,
+            efficiency: round(ideal / med, 3),
+          },
+        ];
       }),
     );
     return {

@@ -17,7 +17,10 @@ function seeded(seed) {
 }
 
 const COMMON = 'the a an to of and in that is for it as with was on be by this are or from at which but not'.split(' ');
-const SYLLABLES = 'ba be bi bo bu ca ce ci co cu da de di do du fa fe fi fo ga ge go la le li lo lu ma me mi mo mu na ne ni no nu pa pe pi po ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo za ze zi zo ment tion able ing er ly ous ive al'.split(' ');
+const SYLLABLES =
+  'ba be bi bo bu ca ce ci co cu da de di do du fa fe fi fo ga ge go la le li lo lu ma me mi mo mu na ne ni no nu pa pe pi po ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo za ze zi zo ment tion able ing er ly ous ive al'.split(
+    ' ',
+  );
 
 /** A vocabulary of 2,000 made-up words (2-4 syllables): text about as compressible as real answers. */
 const WORDS = (() => {
@@ -69,7 +72,9 @@ export function generateRun(count, seed = 9) {
       explanation: passed === null ? null : sentence(random, 13 + Math.floor(random() * 8)),
       confidence: passed === null ? null : Math.round((0.5 + random() / 2) * 100) / 100,
       is_passed: passed,
-      next_prompt: threaded ? { prompt_uuid: uuid(random), thread_uuid: null, turn_number: 2 + (i % 3), content: sentence(random, 10), category: 'safety' } : null,
+      next_prompt: threaded
+        ? { prompt_uuid: uuid(random), thread_uuid: null, turn_number: 2 + (i % 3), content: sentence(random, 10), category: 'safety' }
+        : null,
     };
   });
 }

@@ -49,7 +49,9 @@ export function idealListing({ rttMs, mbps = 0, pageBytes, concurrency = 4 }) {
     path.up(conn, WIRE.clientHello, () => down(conn, WIRE.serverFlight, () => then(conn)));
   };
   const fetchPage = (conn, page, fresh, then) => {
-    path.up(conn, WIRE.request + (fresh ? WIRE.clientFinished : 0), () => down(conn, (fresh ? WIRE.sessionTickets : 0) + WIRE.responseOverhead + pageBytes[page], then));
+    path.up(conn, WIRE.request + (fresh ? WIRE.clientFinished : 0), () =>
+      down(conn, (fresh ? WIRE.sessionTickets : 0) + WIRE.responseOverhead + pageBytes[page], then),
+    );
   };
   const work = (conn, page, fresh) =>
     fetchPage(conn, page, fresh, () => {

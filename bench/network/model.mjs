@@ -222,11 +222,14 @@ export class RealClock {
     if (this.timer !== undefined && this.armedFor <= next.time) return;
     clearTimeout(this.timer);
     this.armedFor = next.time;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.armedFor = Infinity;
-      this.fire();
-    }, Math.max(0, Math.floor(next.time - performance.now())));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.armedFor = Infinity;
+        this.fire();
+      },
+      Math.max(0, Math.floor(next.time - performance.now())),
+    );
   }
   fire() {
     this.running = true;

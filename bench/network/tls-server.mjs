@@ -66,11 +66,19 @@ const server = createServer({ key: readFileSync(args.key), cert: readFileSync(ar
   const path = q === -1 ? req.url : req.url.slice(0, q);
   const query = new URLSearchParams(q === -1 ? '' : req.url.slice(q + 1));
   if (req.headers['x-api-key'] !== args['api-key']) return send(res, 401, error(401, 'auth.invalid_key', 'Invalid API key'), 'identity', requestId);
-  if (req.method !== 'GET' || path !== runPath) return send(res, 404, error(404, 'resource.not_found', `No route ${req.method} ${path}`), 'identity', requestId);
+  if (req.method !== 'GET' || path !== runPath)
+    return send(res, 404, error(404, 'resource.not_found', `No route ${req.method} ${path}`), 'identity', requestId);
   const limit = query.has('limit') ? Number(query.get('limit')) : 100;
   const offset = query.has('offset') ? Number(query.get('offset')) : 0;
   const page = limit === pageSize ? pages.get(Math.min(offset, total)) : undefined;
-  if (!page) return send(res, 400, error(400, 'validation.invalid_request', `this bench server serves limit=${pageSize} at multiples of it only`), 'identity', requestId);
+  if (!page)
+    return send(
+      res,
+      400,
+      error(400, 'validation.invalid_request', `this bench server serves limit=${pageSize} at multiples of it only`),
+      'identity',
+      requestId,
+    );
   const encoding = chooseEncoding(req.headers['accept-encoding']);
   const body = page[encoding];
   stats.encodings[encoding] = (stats.encodings[encoding] ?? 0) + 1;
