@@ -48,6 +48,9 @@ export const NETWORKS = [
   { name: '25ms', label: '25 ms RTT', rttMs: 25, idealBound: 1.35 },
   { name: '80ms', label: '80 ms RTT', rttMs: 80, idealBound: 1.15 },
   { name: '25ms-50mbit', label: '25 ms RTT, 50 Mbit/s', rttMs: 25, mbps: 50, idealBound: 1.35 },
+  // No added latency: the listing only, to show what the clients' own work costs (their CPU floor: TLS,
+  // decompression, JSON, validation, on this machine), which the ideal counts as nothing.
+  { name: 'none', label: 'no added latency (CPU floor)', rttMs: 0, idealBound: null, floor: true },
 ];
 
 export const TARGETS = {
@@ -275,7 +278,7 @@ export async function main() {
     for (let r = 0; r < totalRounds; r++) {
       for (const network of NETWORKS) {
         for (const scenario of ['listing', 'cold']) {
-          if (r >= (scenario === 'listing' ? ROUNDS : COLD_ROUNDS)) continue;
+          if (r >= (scenario === 'listing' ? ROUNDS : COLD_ROUNDS) || (scenario === 'cold' && network.floor)) continue;
           const names = rotate(Object.keys(clients[scenario]), r + NETWORKS.indexOf(network));
           const line = [];
           for (const name of names) {
@@ -306,10 +309,10 @@ export async function main() {
         warnings: [...new Set(list.map((s) => s.warnings).filter(Boolean))],
       });
       const listing = Object.fromEntries(Object.entries(samples.listing[network.name]).map(([name, list]) => [name, summarize(list)]));
-      const cold = Object.fromEntries(Object.entries(samples.cold[network.name]).map(([name, list]) => [name, summarize(list)]));
+      const cold = Object.fromEntries(Object.entries(samples.cold?.[network.name] ?? {}).map(([name, list]) => [name, summarize(list)]));
       const reference = listing.fetchLoop.medianMs;
       for (const [name, s] of Object.entries(listing)) {
-        s.vsIdeal = round(s.medianMs / ideal.ms, 3);
+        s.vsIdeal = network.floor ? null : round(s.medianMs / ideal.ms, 3);
         s.vsFetchLoop = round(s.medianMs / reference, 3);
         // Per round (the clients ran back to back), a cross-check robust to slow drifts of the machine's load.
         s.pairedVsFetchLoop = round(median(samples.listing[network.name][name].map((x, i) => x.ms / samples.listing[network.name].fetchLoop[i].ms)), 3);
@@ -324,12 +327,13 @@ export async function main() {
         rttMs: network.rttMs,
         mbps: network.mbps ?? null,
         idealBound: network.idealBound,
-        ideal: { ms: round(ideal.ms, 1), connections: ideal.connections },
-        idealColdNetworkMs: round(idealCold.ms, 1),
+        ideal: network.floor ? null : { ms: round(ideal.ms, 1), connections: ideal.connections },
+        idealColdNetworkMs: network.floor ? null : round(idealCold.ms, 1),
         listing,
         cold,
       };
 
+      if (network.floor) continue;
       for (const name of ['sdkInstalled', 'sdkBundled']) {
         const s = listing[name];
         const parts = [

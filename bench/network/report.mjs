@@ -1,6 +1,6 @@
 // The network bench's tables, as plain text (the bench output) or markdown (the README), from its JSON result.
 
-const mb = (bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
+const mb = (bytes) => (bytes < 1e5 ? `${(bytes / 1e3).toFixed(1)} kB` : `${(bytes / 1e6).toFixed(2)} MB`);
 const ms = (v) => `${Math.round(v).toLocaleString('en-US')} ms`;
 const x = (v) => `${v.toFixed(2)}x`;
 
@@ -32,12 +32,27 @@ function render(headers, rows, markdown) {
 export function listingTable(result, { markdown = false } = {}) {
   const rows = [];
   for (const n of Object.values(result.networks)) {
-    rows.push([n.label, 'ideal (the model, 4 in flight)', ms(n.ideal.ms), '1.00x', '', String(n.ideal.connections), '', '']);
+    let first = true;
+    if (n.ideal) {
+      rows.push([n.label, 'ideal (the model, 4 in flight)', ms(n.ideal.ms), '1.00x', '', String(n.ideal.connections), '', '']);
+      first = false;
+    }
     for (const name of LISTING_ORDER) {
       const s = n.listing[name];
       if (!s) continue;
       const conns = s.connections.max === s.connections.median ? String(s.connections.max) : `${s.connections.median} (max ${s.connections.max})`;
-      rows.push(['', LABELS[name], ms(s.medianMs), x(s.vsIdeal), x(s.vsFetchLoop), conns, `${mb(s.bytes)} (${x(s.bytesVsGzip)})`, s.encodings.join(', ')]);
+      const vsIdeal = s.vsIdeal === null ? '' : x(s.vsIdeal);
+      rows.push([
+        first ? n.label : '',
+        LABELS[name],
+        ms(s.medianMs),
+        vsIdeal,
+        x(s.vsFetchLoop),
+        conns,
+        `${mb(s.bytes)} (${x(s.bytesVsGzip)})`,
+        s.encodings.join(', '),
+      ]);
+      first = false;
     }
   }
   return render(['network', 'client', 'time', 'vs ideal', 'vs fetch loop', 'connections', 'bytes received (vs gzip)', 'encoding'], rows, markdown);
