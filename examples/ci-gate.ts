@@ -4,8 +4,10 @@
  *   AYMARA_AI_API_KEY=... npx tsx examples/ci-gate.ts <eval_run_uuid> [min_pass_rate]
  *   AYMARA_AI_API_KEY=... AYMARA_MIN_PASS_RATE=0.9 npx tsx examples/ci-gate.ts <eval_run_uuid>
  *
- * The threshold is a fraction (0.9) from the argument, else AYMARA_MIN_PASS_RATE, else 0.9. A run with nothing
- * scored fails the gate. Exit codes: 0 passed, 1 under the threshold, 2 usage, 3 the run could not be read.
+ * The threshold is a fraction (0.9) from the argument, else AYMARA_MIN_PASS_RATE, else 0.9. Only a finished run is
+ * gated: one still being scored (or failed) is not, since its responses are not final. A run with nothing scored
+ * fails the gate. Exit codes: 0 passed, 1 under the threshold, 2 usage, 3 the run could not be read, 5 the run is not
+ * finished.
  * (The `aymara-ai summary <run> --fail-under 0.9` command does the same without code.)
  */
 import { AymaraAI, AymaraError, summarizeResponses, type EvalScoredResponse } from 'aymara-ai';
@@ -18,6 +20,11 @@ async function gate(evalRunUUID: string): Promise<number> {
   await using client = new AymaraAI(); // AYMARA_AI_API_KEY, AYMARA_AI_BASE_URL
   const responses: EvalScoredResponse[] = [];
   try {
+    const run = await client.evals.runs.get(evalRunUUID);
+    if (run.status !== 'finished') {
+      console.error(`Eval run ${evalRunUUID} is ${run.status} (${run.num_responses_scored ?? 0} of ${run.num_prompts ?? '?'} scored): not gated`);
+      return 5;
+    }
     for await (const response of client.evals.runs.listResponses(evalRunUUID)) responses.push(response);
   } catch (error) {
     if (!(error instanceof AymaraError)) throw error;

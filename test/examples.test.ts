@@ -9,6 +9,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RUN = 'run-examples-0001';
 const SMALL_RUN = 'run-examples-small';
 const UNSCORED_RUN = 'run-examples-unscored';
+const PROCESSING_RUN = 'run-examples-processing';
 const TRACE_RUN = 'run-examples-trace';
 
 /** What summarizeResponses() gives for fixture responses, as it comes back through JSON. */
@@ -59,6 +60,7 @@ describe('examples against the mock server', () => {
       [RUN]: { responses },
       [SMALL_RUN]: { workspace_uuid: 'ws-lambda', responses: small },
       [UNSCORED_RUN]: { responses: unscored },
+      [PROCESSING_RUN]: { status: 'processing', responses: unscored },
       [TRACE_RUN]: { responses: small },
     },
   };
@@ -161,18 +163,19 @@ describe('examples against the mock server', () => {
     }
   });
 
-  it('ci-gate.ts exits 0 at or over the threshold, 1 under it or with nothing scored, 2 on bad usage, 3 when the run cannot be read', async () => {
+  it('ci-gate.ts exits 0 at or over the threshold, 1 under it or with nothing scored, 2 on bad usage, 3 when the run cannot be read, 5 when it is not finished', async () => {
     const { passRate } = summarizeResponses(responses as unknown as EvalScoredResponse[]);
     if (passRate === null) throw new Error('the fixture run has scored responses');
     const rate = `${(passRate * 100).toFixed(1)}%`;
     const gate = (args: string[], extra: Record<string, string> = {}) => run(['--import', 'tsx', 'examples/ci-gate.ts', ...args], { ...env, ...extra });
-    const [pass, failFromEnv, argvOverEnv, nothingScored, missing, usage] = await Promise.all([
+    const [pass, failFromEnv, argvOverEnv, nothingScored, missing, usage, processing] = await Promise.all([
       gate([RUN, '0.5']),
       gate([RUN], { AYMARA_MIN_PASS_RATE: '0.99' }),
       gate([RUN, String(passRate)], { AYMARA_MIN_PASS_RATE: '0.99' }),
       gate([UNSCORED_RUN, '0']),
       gate(['no-such-run']),
       gate([RUN, '1.5']),
+      gate([PROCESSING_RUN, '0']),
     ]);
     const summary = summarizeResponses(responses as unknown as EvalScoredResponse[]);
     expect(pass).toMatchObject({ code: 0, stderr: '' });
@@ -189,6 +192,9 @@ describe('examples against the mock server', () => {
     expect(missing.stderr).toContain('Could not read eval run no-such-run');
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('usage:');
+    expect(processing.code).toBe(5);
+    expect(processing.stderr).toContain(`Eval run ${PROCESSING_RUN} is processing (0 of ${unscored.length} scored): not gated`);
+    expect(processing.stdout).toBe('');
   });
 
   it('tracing-middleware.ts sends a W3C traceparent on every attempt: one trace id, a new span id each', async () => {
