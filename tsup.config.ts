@@ -26,7 +26,16 @@ export default defineConfig([
   { ...shared, format: 'cjs', noExternal: bundled },
   // Export conditions workerd, edge-light and browser: the same code built for a neutral platform (ES2022, no node:
   // modules), without the run-time import of undici (only ever used for a dispatcher or a proxy, absent there).
-  { entry: { 'edge/index': 'src/index.ts' }, format: 'esm', target: 'es2022', platform: 'neutral', sourcemap: true, dts: false, treeshake: true, esbuildPlugins: [edgeUndici] },
+  {
+    entry: { 'edge/index': 'src/index.ts' },
+    format: 'esm',
+    target: 'es2022',
+    platform: 'neutral',
+    sourcemap: true,
+    dts: false,
+    treeshake: true,
+    esbuildPlugins: [edgeUndici],
+  },
   // The bin uses the SDK through its public face: `aymara-ai` resolves to the package itself at run time.
   { entry: { cli: 'src/cli/index.ts' }, format: 'esm', target: 'node22', platform: 'node', external: ['aymara-ai'], sourcemap: true, dts: false },
 ]);

@@ -36,7 +36,11 @@ export function getClient(): AymaraAI {
   return cachedClient;
 }
 
-const reply = (statusCode: number, body: unknown): HandlerResult => ({ statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const reply = (statusCode: number, body: unknown): HandlerResult => ({
+  statusCode,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
 
 /**
  * An SDK error as this function's answer: the caller's mistakes (a bad or unknown run, too many requests) keep
@@ -48,7 +52,8 @@ function errorReply(error: AymaraError): HandlerResult {
     return reply(statusCode, { error: { message: error.message, code: error.code, requestId: error.requestId } });
   }
   if (error instanceof AymaraInputError) return reply(400, { error: { message: error.message } });
-  if (error instanceof AymaraTimeoutError || error instanceof AymaraAbortError) return reply(504, { error: { message: 'The Aymara API did not answer in time' } });
+  if (error instanceof AymaraTimeoutError || error instanceof AymaraAbortError)
+    return reply(504, { error: { message: 'The Aymara API did not answer in time' } });
   return reply(502, { error: { message: error.message } }); // connection refused, a body that failed validation...
 }
 

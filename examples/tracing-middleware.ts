@@ -28,7 +28,9 @@ const tracing: Middleware = async (request, next) => {
   const path = new URL(request.url).pathname;
   try {
     const response = await next({ ...request, headers: { ...request.headers, traceparent: `00-${traceId}-${spanId}-01` } });
-    console.log(`trace=${traceId} span=${spanId} attempt=${request.attempt} ${request.method} ${path} -> ${response.status} in ${Math.round(performance.now() - started)} ms`);
+    console.log(
+      `trace=${traceId} span=${spanId} attempt=${request.attempt} ${request.method} ${path} -> ${response.status} in ${Math.round(performance.now() - started)} ms`,
+    );
     return response;
   } catch (error) {
     console.log(`trace=${traceId} span=${spanId} attempt=${request.attempt} ${request.method} ${path} -> ${error instanceof Error ? error.name : 'error'}`);

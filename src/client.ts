@@ -224,7 +224,13 @@ export class AymaraAI implements APIClient, AsyncDisposable {
     return { response: this.#send({ ...call, params }, request.signal, hooks), rateLimited: () => rateLimited };
   }
 
-  #page<Item, Body extends OffsetPageBody<Item>>(spec: EndpointSpec, response: AymaraResponse, offset: number, list: ListContext<Item, Body>, rateLimited: boolean) {
+  #page<Item, Body extends OffsetPageBody<Item>>(
+    spec: EndpointSpec,
+    response: AymaraResponse,
+    offset: number,
+    list: ListContext<Item, Body>,
+    rateLimited: boolean,
+  ) {
     return new OffsetPage<Item, Body>(this.#parse<Body>(spec, response), offset, list, rateLimited);
   }
 
@@ -281,7 +287,16 @@ export class AymaraAI implements APIClient, AsyncDisposable {
     // Extra parameters first, so the typed (checked) ones win.
     let url = `${this.baseURL}${call.path}${queryString({ ...call.extra, ...call.params })}`;
     for (let redirects = 0; ; redirects++) {
-      const request = { method, url, headers, body, signal, timeout: options?.timeout ?? this.timeout, maxRetries: options?.maxRetries ?? this.maxRetries, attempt: 1 };
+      const request = {
+        method,
+        url,
+        headers,
+        body,
+        signal,
+        timeout: options?.timeout ?? this.timeout,
+        maxRetries: options?.maxRetries ?? this.maxRetries,
+        attempt: 1,
+      };
       const response = await sendWithRetries(request, attempt, this.#log, hooks);
       const { status } = response;
       if (status >= 200 && status < 300) return response;

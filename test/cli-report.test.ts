@@ -139,8 +139,22 @@ describe('Markdown', () => {
   });
 
   it('summaryMarkdown: the verdict, the counts, the types and the failed prompts', () => {
-    const summary = { total: 3, passed: 1, failed: 1, refused: 0, excluded: 0, unscored: 1, passRate: 0.5, byContentType: Object.create(null) as Record<string, never> };
-    const md = summaryMarkdown({ evalRunUUID: 'run|1', summary, failed: [{ prompt_uuid: 'p`1', explanation: 'bad <b>', content_type: 'text' }], gate: { ok: false, message: 'pass rate 50.0% is under 90.0%' } });
+    const summary = {
+      total: 3,
+      passed: 1,
+      failed: 1,
+      refused: 0,
+      excluded: 0,
+      unscored: 1,
+      passRate: 0.5,
+      byContentType: Object.create(null) as Record<string, never>,
+    };
+    const md = summaryMarkdown({
+      evalRunUUID: 'run|1',
+      summary,
+      failed: [{ prompt_uuid: 'p`1', explanation: 'bad <b>', content_type: 'text' }],
+      gate: { ok: false, message: 'pass rate 50.0% is under 90.0%' },
+    });
     expect(md).toContain('### ❌ Aymara eval run `run\\|1`: pass rate 50.0%');
     expect(md).toContain('**Gate failed:** pass rate 50.0% is under 90.0%');
     expect(md).toContain('| ``p`1`` | `text` | bad &lt;b&gt; |');
@@ -200,7 +214,8 @@ describe('GitHub Actions', () => {
 
 // --- compare report and gates --------------------------------------------------------------------------------------
 
-const r = (id: string, is_passed: boolean | null, extra: Record<string, unknown> = {}) => slim(resp({ prompt_uuid: id, is_passed, explanation: `${id} ${String(is_passed)}`, ...extra }));
+const r = (id: string, is_passed: boolean | null, extra: Record<string, unknown> = {}) =>
+  slim(resp({ prompt_uuid: id, is_passed, explanation: `${id} ${String(is_passed)}`, ...extra }));
 
 describe('compare report', () => {
   it('formatP: 4 significant digits, exponent when small, exact exponent when below the doubles', () => {
@@ -239,7 +254,10 @@ describe('compare report', () => {
     const dup = compareRuns([...ids.map((id) => r(id, true)), ...ids.map((id) => r(id, true))], []);
     const checks = compareGates(dup, { failOnRegression: false, alpha: undefined, maxDrop: undefined });
     expect(checks).toEqual([
-      { ok: false, message: 'the baseline run repeats 8 prompt_uuids: p0, p1, p2, p3, p4 and 3 more; pairing them would be a guess, so the comparison is not sound' },
+      {
+        ok: false,
+        message: 'the baseline run repeats 8 prompt_uuids: p0, p1, p2, p3, p4 and 3 more; pairing them would be a guess, so the comparison is not sound',
+      },
       { ok: false, message: 'the candidate run lacks 8 cases of the baseline: p0, p1, p2, p3, p4 and 3 more (a missing case is not a passing case)' },
     ]);
   });

@@ -58,12 +58,30 @@ describe('parseCli', () => {
       },
     });
     expect(runArgs(['summary', 'run-2'])).toMatchObject({ command: 'summary', evalRunUUID: 'run-2', format: 'table', quiet: false });
-    expect(runArgs(['compare', 'run-a', 'run-b'])).toMatchObject({ command: 'compare', evalRunUUID: 'run-a', candidateRunUUID: 'run-b', failOnRegression: false });
+    expect(runArgs(['compare', 'run-a', 'run-b'])).toMatchObject({
+      command: 'compare',
+      evalRunUUID: 'run-a',
+      candidateRunUUID: 'run-b',
+      failOnRegression: false,
+    });
     expect(COMMANDS).toEqual(['responses', 'summary', 'compare']);
   });
 
   it('every flag, in both the spaced and the = form, before or after the positionals', () => {
-    const all = ['--format', 'json', '--workspace', 'ws-1', '--page-size', '50', '--fail-under', '90%', '--wait=90s', '--base-url', 'http://127.0.0.1:9', '--quiet'];
+    const all = [
+      '--format',
+      'json',
+      '--workspace',
+      'ws-1',
+      '--page-size',
+      '50',
+      '--fail-under',
+      '90%',
+      '--wait=90s',
+      '--base-url',
+      'http://127.0.0.1:9',
+      '--quiet',
+    ];
     const expected: CliArgs = {
       command: 'summary',
       evalRunUUID: 'run-1',
@@ -82,10 +100,29 @@ describe('parseCli', () => {
     expect(parseCli(['summary', 'run-1', ...all])).toEqual({ kind: 'run', args: expected });
     expect(runArgs([...all, 'summary', 'run-1'])).toEqual(expected);
     expect(
-      runArgs(['summary', '--format=json', '--workspace=ws-1', '--page-size=50', '--fail-under=0.9', '--wait=1.5m', '--base-url=http://127.0.0.1:9', '-q', 'run-1']),
+      runArgs([
+        'summary',
+        '--format=json',
+        '--workspace=ws-1',
+        '--page-size=50',
+        '--fail-under=0.9',
+        '--wait=1.5m',
+        '--base-url=http://127.0.0.1:9',
+        '-q',
+        'run-1',
+      ]),
     ).toEqual(expected);
     const compare = ['compare', 'base', 'cand', '--format', 'junit', '--fail-on-regression', '--max-drop', '5%', '--alpha=0.01', '--wait'];
-    expect(runArgs(compare)).toMatchObject({ command: 'compare', evalRunUUID: 'base', candidateRunUUID: 'cand', format: 'junit', failOnRegression: true, maxDrop: 0.05, alpha: 0.01, waitMs: 600_000 });
+    expect(runArgs(compare)).toMatchObject({
+      command: 'compare',
+      evalRunUUID: 'base',
+      candidateRunUUID: 'cand',
+      format: 'junit',
+      failOnRegression: true,
+      maxDrop: 0.05,
+      alpha: 0.01,
+      waitMs: 600_000,
+    });
   });
 
   it('accepts each documented format per command', () => {
@@ -174,7 +211,11 @@ describe('parseCli', () => {
     ['-api-key', 'sk-SECRET-1'],
     ['--API-KEY', 'sk-SECRET-1'],
   ])('refuses the key as an argument: %s', (...flag) => {
-    for (const argv of [['summary', 'r', ...flag], [...flag, 'responses', 'r'], [...flag, '--help']]) {
+    for (const argv of [
+      ['summary', 'r', ...flag],
+      [...flag, 'responses', 'r'],
+      [...flag, '--help'],
+    ]) {
       const error = usageErrorOf(argv);
       expect(error.message).toContain('AYMARA_AI_API_KEY');
       expect(error.message).toMatch(/never accepted on the command line/);
@@ -216,7 +257,8 @@ describe('parseAlpha', () => {
     expect(parseAlpha('0.05')).toBe(0.05);
     expect(parseAlpha('5%')).toBe(0.05);
     expect(parseAlpha('.01')).toBe(0.01);
-    for (const bad of ['0', '1', '100%', '0%', '1.5', 'abc', '']) expect(() => parseAlpha(bad)).toThrow(/--alpha must be a significance level strictly between 0 and 1/);
+    for (const bad of ['0', '1', '100%', '0%', '1.5', 'abc', ''])
+      expect(() => parseAlpha(bad)).toThrow(/--alpha must be a significance level strictly between 0 and 1/);
   });
 });
 
@@ -242,7 +284,19 @@ describe('parseRate', () => {
 
 describe('HELP', () => {
   it('documents every command, flag, format, exit code and the key variable', () => {
-    const words = ['responses', 'summary', 'compare', '--format', '--workspace', '--page-size', '--fail-under', '--fail-on-regression', '--max-drop', '--alpha', '--wait'];
+    const words = [
+      'responses',
+      'summary',
+      'compare',
+      '--format',
+      '--workspace',
+      '--page-size',
+      '--fail-under',
+      '--fail-on-regression',
+      '--max-drop',
+      '--alpha',
+      '--wait',
+    ];
     for (const word of [...words, '--base-url', '--quiet', '--help', '--version', 'GITHUB_STEP_SUMMARY']) {
       expect(HELP).toContain(word);
     }
@@ -254,7 +308,11 @@ describe('HELP', () => {
 
   it("each command's help has its own usage and flags, the common options and the exit codes", () => {
     expect(helpFor(undefined)).toBe(HELP);
-    const own = { responses: ['--fail-under', 'junit', 'ndjson'], summary: ['--fail-under', 'markdown', 'pass rate'], compare: ['--fail-on-regression', '--max-drop', '--alpha', 'McNemar', 'regressed', 'junit'] };
+    const own = {
+      responses: ['--fail-under', 'junit', 'ndjson'],
+      summary: ['--fail-under', 'markdown', 'pass rate'],
+      compare: ['--fail-on-regression', '--max-drop', '--alpha', 'McNemar', 'regressed', 'junit'],
+    };
     for (const [command, words] of Object.entries(own)) {
       const text = helpFor(command as keyof typeof own);
       expect(text).toMatch(new RegExp(`^aymara-ai ${command}: `));
@@ -314,7 +372,18 @@ describe('CSV', () => {
     const empty = 'p2,,1,false,,text,false,false,,,,,\r\n';
     expect(csvRow(resp({ prompt_uuid: 'p2' }))).toBe(empty);
     expect(
-      csvRow(resp({ prompt_uuid: 'p2', thread_uuid: null, content: null, response_uuid: null, explanation: null, confidence: null, is_passed: null, next_prompt: null })),
+      csvRow(
+        resp({
+          prompt_uuid: 'p2',
+          thread_uuid: null,
+          content: null,
+          response_uuid: null,
+          explanation: null,
+          confidence: null,
+          is_passed: null,
+          next_prompt: null,
+        }),
+      ),
     ).toBe(empty);
   });
 
@@ -831,7 +900,7 @@ describe('main(argv)', () => {
       expect(run.stderr).not.toContain(KEY);
     });
 
-        it('--base-url wins over AYMARA_AI_BASE_URL', async () => {
+    it('--base-url wins over AYMARA_AI_BASE_URL', async () => {
       const s = await freshMock();
       const run = await runMain(['summary', RUN, '--format', 'json', '--base-url', s.url], { env: { AYMARA_AI_BASE_URL: 'https://api.invalid' } });
       expect(run.code).toBe(0);
@@ -955,7 +1024,14 @@ describe('main(argv)', () => {
   describe('exit codes', () => {
     it('2 for usage errors, with a pointer to --help, before any request', async () => {
       const s = await freshMock();
-      for (const argv of [[], ['frobnicate', RUN], ['summary'], ['summary', RUN, '--nope'], ['summary', RUN, '--format', 'csv'], ['summary', RUN, '--api-key', KEY]]) {
+      for (const argv of [
+        [],
+        ['frobnicate', RUN],
+        ['summary'],
+        ['summary', RUN, '--nope'],
+        ['summary', RUN, '--format', 'csv'],
+        ['summary', RUN, '--api-key', KEY],
+      ]) {
         const run = await runMain(argv, { env: { AYMARA_AI_BASE_URL: s.url } });
         expect({ argv, code: run.code, stdout: run.stdout }).toEqual({ argv, code: 2, stdout: '' });
         expect(run.stderr).toMatch(/^error: .+\nRun 'aymara-ai --help' for usage\.\n$/);
@@ -1070,7 +1146,7 @@ describe('main(argv)', () => {
   });
 
   describe('the bin (src/cli/index.ts)', () => {
-    it("runs main on process.argv, sets process.exitCode, and exits 0 on EPIPE (a reader that left), rethrowing other stdout errors", async () => {
+    it('runs main on process.argv, sets process.exitCode, and exits 0 on EPIPE (a reader that left), rethrowing other stdout errors', async () => {
       const argv = process.argv;
       const exitCode = process.exitCode;
       const listeners = process.stdout.listeners('error');
@@ -1149,7 +1225,12 @@ describe('main(argv)', () => {
       expect(run.code).toBe(0);
       expect(writes).toBe(MAIN.length);
       expect(writesWhileFull).toBe(0);
-      expect(written.trimEnd().split('\n').map((line) => JSON.parse(line) as unknown)).toEqual(MAIN);
+      expect(
+        written
+          .trimEnd()
+          .split('\n')
+          .map((line) => JSON.parse(line) as unknown),
+      ).toEqual(MAIN);
     });
   });
 });

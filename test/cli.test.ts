@@ -27,7 +27,14 @@ type Item = Record<string, unknown>;
 /** Items that stress CSV quoting, the content/next_prompt flattening, nulls, defaults and open enums. */
 const TRICKY: Item[] = [
   { prompt_uuid: 'tricky-comma', content: 'one, two, three', explanation: 'commas, everywhere, here', is_passed: true, confidence: 0.5 },
-  { prompt_uuid: 'tricky-quote', content: 'She said "no" and meant it', explanation: '"quoted" at both ends "', is_passed: false, ai_refused: true, confidence: 0.25 },
+  {
+    prompt_uuid: 'tricky-quote',
+    content: 'She said "no" and meant it',
+    explanation: '"quoted" at both ends "',
+    is_passed: false,
+    ai_refused: true,
+    confidence: 0.25,
+  },
   {
     prompt_uuid: 'tricky-newline',
     thread_uuid: 'thread-tricky',
@@ -40,10 +47,23 @@ const TRICKY: Item[] = [
     next_prompt: { prompt_uuid: 'next-tricky', content: 'go on, "please"' },
   },
   { prompt_uuid: 'tricky-spaces', content: '  padded  ', explanation: null, is_passed: null, confidence: null },
-  { prompt_uuid: 'tricky-file-uuid-only', content: { file_uuid: 'file-only-uuid', remote_file_path: null }, content_type: 'image', is_passed: true, confidence: 1 },
+  {
+    prompt_uuid: 'tricky-file-uuid-only',
+    content: { file_uuid: 'file-only-uuid', remote_file_path: null },
+    content_type: 'image',
+    is_passed: true,
+    confidence: 1,
+  },
   { prompt_uuid: 'tricky-null-content', content: null, content_type: 'audio', is_passed: false, exclude_from_scoring: true },
   { prompt_uuid: 'tricky-minimal' },
-  { prompt_uuid: 'tricky-unknown-field', content: 'café ✓ — ünïcode', content_type: 'audio', is_passed: true, ai_refused: true, extra_field: { nested: [1, 2] } },
+  {
+    prompt_uuid: 'tricky-unknown-field',
+    content: 'café ✓ — ünïcode',
+    content_type: 'audio',
+    is_passed: true,
+    ai_refused: true,
+    extra_field: { nested: [1, 2] },
+  },
 ];
 
 const RUN = 'run-cli-main';
@@ -149,7 +169,11 @@ function expectedSummary(runUUID: string, raw: readonly Item[]): Counts & { eval
   };
   const items = raw.map(withDefaults);
   const types = [...new Set(items.map((r) => String(r.content_type)))];
-  return { eval_run_uuid: runUUID, ...tally(items), by_content_type: Object.fromEntries(types.map((t) => [t, tally(items.filter((r) => r.content_type === t))])) };
+  return {
+    eval_run_uuid: runUUID,
+    ...tally(items),
+    by_content_type: Object.fromEntries(types.map((t) => [t, tally(items.filter((r) => r.content_type === t))])),
+  };
 }
 
 const MAIN_SUMMARY = expectedSummary(RUN, MAIN);
@@ -220,7 +244,9 @@ function findScript(): string {
   const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/bin'];
   const found = dirs.map((dir) => join(dir, 'script')).find((path) => existsSync(path));
   if (!found) {
-    throw new Error('util-linux `script` was not found on PATH or in /usr/bin: it is required to run the CLI under a pseudo-terminal (install util-linux / bsdutils)');
+    throw new Error(
+      'util-linux `script` was not found on PATH or in /usr/bin: it is required to run the CLI under a pseudo-terminal (install util-linux / bsdutils)',
+    );
   }
   return found;
 }
@@ -621,7 +647,19 @@ describe('--help and --version', () => {
       expect(run.stdout).toBe(help.stdout);
     }
     const text = help.stdout;
-    for (const word of ['responses', 'summary', 'compare', '--format', '--workspace', '--page-size', '--fail-under', '--fail-on-regression', '--max-drop', '--alpha', '--wait']) {
+    for (const word of [
+      'responses',
+      'summary',
+      'compare',
+      '--format',
+      '--workspace',
+      '--page-size',
+      '--fail-under',
+      '--fail-on-regression',
+      '--max-drop',
+      '--alpha',
+      '--wait',
+    ]) {
       expect(text).toContain(word);
     }
     for (const word of ['--base-url', '--quiet', '--help', '--version']) expect(text).toContain(word);
@@ -629,7 +667,11 @@ describe('--help and --version', () => {
     for (const code of [0, 1, 2, 3, 4, 5, 70]) expect(text).toMatch(new RegExp(`^\\s+${code}\\s+\\S`, 'm'));
     expect(text).toContain('AYMARA_AI_API_KEY');
     // <command> --help: the command's own help, wherever --help is.
-    const [responses, compare, compareFirst] = await Promise.all([cli(['responses', RUN, '--help']), cli(['compare', '--help']), cli(['--help', 'compare', 'a', 'b'])]);
+    const [responses, compare, compareFirst] = await Promise.all([
+      cli(['responses', RUN, '--help']),
+      cli(['compare', '--help']),
+      cli(['--help', 'compare', 'a', 'b']),
+    ]);
     for (const run of [responses, compare, compareFirst]) expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
     expect(responses.stdout).toMatch(/^aymara-ai responses: /);
     expect(compare.stdout).toMatch(/^aymara-ai compare: /);
@@ -654,7 +696,11 @@ describe('--help and --version', () => {
 
 describe('a reader that closes early (`| head -1`)', () => {
   it('exits 0 without a stack trace', async () => {
-    const child = spawn(process.execPath, [CLI, 'responses', RUN_BIG, '--format', 'ndjson'], { cwd: ROOT, env: childEnv(server.url), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'responses', RUN_BIG, '--format', 'ndjson'], {
+      cwd: ROOT,
+      env: childEnv(server.url),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const closed = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;

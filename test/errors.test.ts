@@ -54,7 +54,10 @@ function answer(status: number, body: string | object, headers: Record<string, s
 }
 
 function envelope(code: string, message: string, extra: { details?: Record<string, unknown>; request_id?: string } = {}) {
-  return { error: { code, message, ...(extra.details ? { details: extra.details } : {}) }, ...(extra.request_id !== undefined ? { request_id: extra.request_id } : {}) };
+  return {
+    error: { code, message, ...(extra.details ? { details: extra.details } : {}) },
+    ...(extra.request_id !== undefined ? { request_id: extra.request_id } : {}),
+  };
 }
 
 /** The error the call rejects with; fails the test if it resolves. */
@@ -244,7 +247,10 @@ describe('requestId and headers', () => {
 
   it('the same holds on the default transport (real loopback server)', async () => {
     const server = await startServer((_req, res) =>
-      json(res, 403, envelope('auth.insufficient_permissions', 'not your workspace', { details: { workspace: 'w' } }), { 'x-request-id': 'loop-1', 'x-extra': 'yes' }),
+      json(res, 403, envelope('auth.insufficient_permissions', 'not your workspace', { details: { workspace: 'w' } }), {
+        'x-request-id': 'loop-1',
+        'x-extra': 'yes',
+      }),
     );
     // msw sees every fetch of the process: let this one reach the real server.
     msw.use(http.all(`${server.url}/*`, () => passthrough()));
@@ -344,7 +350,10 @@ describe('a proxy that asks for credentials', () => {
 
 describe('JSON.stringify of an error', () => {
   it('gives name, message and the API fields, secret headers redacted, the cause and stack left out', async () => {
-    answer(404, envelope('resource.not_found', 'no such run', { details: { id: 'run' }, request_id: 'r-json' }), { 'x-request-id': 'h', 'set-cookie': 'session=s3cret' });
+    answer(404, envelope('resource.not_found', 'no such run', { details: { id: 'run' }, request_id: 'r-json' }), {
+      'x-request-id': 'h',
+      'set-cookie': 'session=s3cret',
+    });
     const error = await failure();
     const json = JSON.parse(JSON.stringify(error)) as Record<string, unknown>;
     expect(json).toMatchObject({

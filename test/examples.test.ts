@@ -13,7 +13,8 @@ const PROCESSING_RUN = 'run-examples-processing';
 const TRACE_RUN = 'run-examples-trace';
 
 /** What summarizeResponses() gives for fixture responses, as it comes back through JSON. */
-const summaryOf = (responses: readonly Record<string, unknown>[]) => JSON.parse(JSON.stringify(summarizeResponses(responses as unknown as EvalScoredResponse[]))) as Record<string, unknown>;
+const summaryOf = (responses: readonly Record<string, unknown>[]) =>
+  JSON.parse(JSON.stringify(summarizeResponses(responses as unknown as EvalScoredResponse[]))) as Record<string, unknown>;
 
 interface Result {
   code: number | null;
@@ -46,7 +47,16 @@ function expectedReport(responses: readonly Record<string, unknown>[]) {
   const refused = responses.filter((r) => r.ai_refused === true).length;
   const images = responses.filter((r) => r.content_type === 'image').length;
   const scored = passed + failed.length;
-  return { count: responses.length, passed, failed: failed.length, refused, images, scored, rate: ((passed / scored) * 100).toFixed(1), firstFailures: failed.slice(0, 3).map((r) => String(r.prompt_uuid)) };
+  return {
+    count: responses.length,
+    passed,
+    failed: failed.length,
+    refused,
+    images,
+    scored,
+    rate: ((passed / scored) * 100).toFixed(1),
+    firstFailures: failed.slice(0, 3).map((r) => String(r.prompt_uuid)),
+  };
 }
 
 describe('examples against the mock server', () => {
@@ -150,7 +160,9 @@ describe('examples against the mock server', () => {
       expect((await invoke({ pathParameters: { evalRunUUID: SMALL_RUN } })).statusCode).toBe(502);
       // The same run again gives the same answer: nothing carried over from the invocations in between.
       expect(await invoke({ pathParameters: { evalRunUUID: RUN } })).toEqual(first);
-      expect(await invoke({ pathParameters: { evalRunUUID: SMALL_RUN }, queryStringParameters: { workspace_uuid: 'ws-lambda' } })).toMatchObject({ statusCode: 200 });
+      expect(await invoke({ pathParameters: { evalRunUUID: SMALL_RUN }, queryStringParameters: { workspace_uuid: 'ws-lambda' } })).toMatchObject({
+        statusCode: 200,
+      });
 
       // One client for every invocation, and its keep-alive pool: far fewer connections than invocations.
       expect(getClient()).toBe(client);
@@ -180,7 +192,9 @@ describe('examples against the mock server', () => {
     const summary = summarizeResponses(responses as unknown as EvalScoredResponse[]);
     expect(pass).toMatchObject({ code: 0, stderr: '' });
     expect(pass.stdout).toContain(`Eval run ${RUN}: ${responses.length} responses`);
-    expect(pass.stdout).toContain(`passed ${summary.passed}, failed ${summary.failed}, unscored ${summary.unscored}, excluded ${summary.excluded}, refused ${summary.refused}`);
+    expect(pass.stdout).toContain(
+      `passed ${summary.passed}, failed ${summary.failed}, unscored ${summary.unscored}, excluded ${summary.excluded}, refused ${summary.refused}`,
+    );
     expect(pass.stdout).toContain(`PASS: pass rate ${rate}, threshold 50.0%`);
     expect(failFromEnv.code).toBe(1);
     expect(failFromEnv.stdout).toContain(`FAIL: pass rate ${rate}, threshold 99.0%`);

@@ -99,20 +99,26 @@ describe('hints for an unknown parameter', () => {
     await expectInputError(() => client.evals.runs.listResponses('run', params as ListResponsesParams), message);
   });
 
-  it.each(['timeout', 'signal', 'maxRetries', 'headers', 'query', 'pageConcurrency'])('a request option (%s) given as a parameter points at the third argument', async (name) => {
-    const value = name === 'signal' ? AbortSignal.timeout(1_000) : name === 'headers' || name === 'query' ? { a: 'b' } : 5;
-    await expectInputError(
-      () => client.evals.runs.listResponses('run', { [name]: value } as ListResponsesParams),
-      new RegExp(`Unknown parameter \`${name}\`: \`${name}\` is a request option: pass it in the third argument`),
-    );
-  });
+  it.each(['timeout', 'signal', 'maxRetries', 'headers', 'query', 'pageConcurrency'])(
+    'a request option (%s) given as a parameter points at the third argument',
+    async (name) => {
+      const value = name === 'signal' ? AbortSignal.timeout(1_000) : name === 'headers' || name === 'query' ? { a: 'b' } : 5;
+      await expectInputError(
+        () => client.evals.runs.listResponses('run', { [name]: value } as ListResponsesParams),
+        new RegExp(`Unknown parameter \`${name}\`: \`${name}\` is a request option: pass it in the third argument`),
+      );
+    },
+  );
 
   it('max_retries, spelt as a parameter would be, is recognised as the request option maxRetries', async () => {
     await expectInputError(() => client.evals.runs.listResponses('run', { max_retries: 1 } as ListResponsesParams), /`maxRetries` is a request option/);
   });
 
   it('a name close to nothing gets no guess, but the known names and the `query` escape', async () => {
-    await expectInputError(() => client.evals.runs.listResponses('run', { page_size: 10 } as ListResponsesParams), /^Unknown parameter `page_size`\. Known parameters: `limit`, `offset`, `workspace_uuid`; .*`query` request option/);
+    await expectInputError(
+      () => client.evals.runs.listResponses('run', { page_size: 10 } as ListResponsesParams),
+      /^Unknown parameter `page_size`\. Known parameters: `limit`, `offset`, `workspace_uuid`; .*`query` request option/,
+    );
     const error = await client.evals.runs.listResponses('run', { page_size: 10 } as ListResponsesParams).then(
       () => undefined,
       (e: unknown) => e as Error,
@@ -284,9 +290,12 @@ describe('client options at construction', () => {
     expectRefused({ apiKey: 'k' }, /baseURL|https/);
   });
 
-  it.each(['http://localhost:1', 'http://127.0.0.5:1', 'http://[::1]:1', 'https://example.com', 'https://example.com/api/'])('accepts baseURL %j', (baseURL) => {
-    expect(() => build({ apiKey: 'k', baseURL })).not.toThrow();
-  });
+  it.each(['http://localhost:1', 'http://127.0.0.5:1', 'http://[::1]:1', 'https://example.com', 'https://example.com/api/'])(
+    'accepts baseURL %j',
+    (baseURL) => {
+      expect(() => build({ apiKey: 'k', baseURL })).not.toThrow();
+    },
+  );
 
   it('allowInsecureHTTP: true allows plain http to a non-loopback host', () => {
     expect(() => build({ apiKey: 'k', baseURL: 'http://example.com', allowInsecureHTTP: true })).not.toThrow();

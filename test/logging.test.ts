@@ -167,7 +167,9 @@ describe('levels', () => {
 
   it("'debug' includes the request headers, redacted, and the response headers", async () => {
     const { logger, lines, at } = capture();
-    await client({ logger, logLevel: 'debug', defaultHeaders: { Authorization: 'Bearer tok-SHOULD-NOT-APPEAR', 'x-team': 'evals' } }).evals.runs.listResponses('ok');
+    await client({ logger, logLevel: 'debug', defaultHeaders: { Authorization: 'Bearer tok-SHOULD-NOT-APPEAR', 'x-team': 'evals' } }).evals.runs.listResponses(
+      'ok',
+    );
     const debug = at('debug');
     expect(debug.length).toBeGreaterThanOrEqual(2);
     const all = JSON.stringify(lines);
@@ -223,7 +225,13 @@ describe('where lines go', () => {
   it.each<LogLevel>(['error', 'warn', 'info', 'debug'])('each line at %s goes to the method of its level', async (logLevel) => {
     const { logger, lines } = capture();
     await client({ logger, logLevel }).evals.runs.listResponses(flakyRun());
-    const allowed: Record<LogLevel, Level[]> = { off: [], error: ['error'], warn: ['error', 'warn'], info: ['error', 'warn', 'info'], debug: ['error', 'warn', 'info', 'debug'] };
+    const allowed: Record<LogLevel, Level[]> = {
+      off: [],
+      error: ['error'],
+      warn: ['error', 'warn'],
+      info: ['error', 'warn', 'info'],
+      debug: ['error', 'warn', 'info', 'debug'],
+    };
     for (const line of lines) expect(allowed[logLevel]).toContain(line.level);
     for (const line of lines) expect(line.text).toMatch(/^\[aymara-ai\] /);
   });

@@ -2,16 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { Agent, MockAgent, type Dispatcher } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  AymaraAI,
-  AymaraError,
-  InternalServerError,
-  NotFoundError,
-  type AymaraRequest,
-  type ClientOptions,
-  type FetchLike,
-  type Middleware,
-} from 'aymara-ai';
+import { AymaraAI, AymaraError, InternalServerError, NotFoundError, type AymaraRequest, type ClientOptions, type FetchLike, type Middleware } from 'aymara-ai';
 import { json, response, startServer, type TestServer } from './helpers/server.js';
 
 const KEY = 'mw-test-key';
@@ -136,12 +127,18 @@ describe.each(transports)('user middleware (%s)', (_, fetch) => {
     const server = await serve((_req, res) => json(res, 200, PAGE));
     const toNotFound: Middleware = async (request, next) => {
       await next(request);
-      return { status: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { code: 'resource.not_found', message: 'hidden', details: {} }, request_id: 'req-mw' }) };
+      return {
+        status: 404,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ error: { code: 'resource.not_found', message: 'hidden', details: {} }, request_id: 'req-mw' }),
+      };
     };
-    const error = await client({ baseURL: server.url, fetch, middleware: [toNotFound] }).evals.runs.listResponses(RUN).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await client({ baseURL: server.url, fetch, middleware: [toNotFound] })
+      .evals.runs.listResponses(RUN)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(NotFoundError);
     expect((error as NotFoundError).requestId).toBe('req-mw');
   });
@@ -185,10 +182,12 @@ describe.each(transports)('user middleware (%s)', (_, fetch) => {
     const broken = vi.fn<Middleware>(async () => {
       throw boom;
     });
-    const error = await client({ baseURL: server.url, fetch, middleware: [broken] }).evals.runs.listResponses(RUN).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await client({ baseURL: server.url, fetch, middleware: [broken] })
+      .evals.runs.listResponses(RUN)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(AymaraError);
     expect((error as Error).cause).toBe(boom);
     expect((error as Error).message).toContain('boom in middleware');
@@ -207,10 +206,12 @@ describe.each(transports)('user middleware (%s)', (_, fetch) => {
           throw 'a string';
         },
       ],
-    }).evals.runs.listResponses(RUN).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    })
+      .evals.runs.listResponses(RUN)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(AymaraError);
     expect((error as Error).cause).toBe('a string');
   });
@@ -369,6 +370,8 @@ describe.each(transports)('withResponse() (%s)', (_, fetch) => {
 
   it('rejects with the API error like await does', async () => {
     const server = await serve((_req, res) => json(res, 500, { error: { code: 'server.internal_error', message: 'x', details: {} }, request_id: 'r' }));
-    await expect(client({ baseURL: server.url, fetch, maxRetries: 0 }).evals.runs.listResponses(RUN).withResponse()).rejects.toBeInstanceOf(InternalServerError);
+    await expect(client({ baseURL: server.url, fetch, maxRetries: 0 }).evals.runs.listResponses(RUN).withResponse()).rejects.toBeInstanceOf(
+      InternalServerError,
+    );
   });
 });

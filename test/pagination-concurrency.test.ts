@@ -204,7 +204,9 @@ describe('order is kept whatever order the pages are answered in', () => {
     it(`yields 2,000 items in offset order, each once, when later pages answer faster (pageConcurrency ${pageConcurrency})`, async (ctx) => {
       const total = 2000;
       // Later offsets answer sooner; a little noise on top so that the order of arrival is scrambled.
-      const { client, hits } = await pagedServer(ctx, total, ({ offset }) => ({ delay: Math.max(0, 30 - offset / 100) + Math.random() * 8 }), { pageConcurrency });
+      const { client, hits } = await pagedServer(ctx, total, ({ offset }) => ({ delay: Math.max(0, 30 - offset / 100) + Math.random() * 8 }), {
+        pageConcurrency,
+      });
       const { items, error } = await collect(list(client, 100));
       expect(error).toBeUndefined();
       expect(items).toEqual(ids(total));
@@ -299,7 +301,9 @@ describe('a 429 drops to one page in flight, then concurrency recovers', () => {
   const limitedAt =
     (page: number) =>
     ({ offset, nth }: PlanInput): Answer =>
-      offset === page && nth === 0 ? { status: 429, delay: latency, headers: { 'retry-after-ms': '10' }, body: envelope('quota.limit_exceeded') } : { delay: latency };
+      offset === page && nth === 0
+        ? { status: 429, delay: latency, headers: { 'retry-after-ms': '10' }, body: envelope('quota.limit_exceeded') }
+        : { delay: latency };
 
   /** The index in `sends` of the retry of the rate-limited page. */
   function retryIndex(sends: readonly Send[], page: number): number {

@@ -191,12 +191,18 @@ describe('when to stop (custom servers)', () => {
 
   it('a page shorter than asked for in the middle of the run skips and repeats nothing', async (ctx) => {
     // The page at offset 200 comes back with 60 items instead of 100.
-    const { client } = await setup(ctx, run(500, 500, (offset, limit) => (offset === 200 ? 60 : limit)));
+    const { client } = await setup(
+      ctx,
+      run(500, 500, (offset, limit) => (offset === 200 ? 60 : limit)),
+    );
     expect(await collect(client.evals.runs.listResponses('r', { limit: 100 }))).toEqual(ids(0, 500));
   });
 
   it('a server that caps the page size: offsets follow what it returned', async (ctx) => {
-    const { client } = await setup(ctx, run(330, 330, (_offset, limit) => Math.min(limit, 30)));
+    const { client } = await setup(
+      ctx,
+      run(330, 330, (_offset, limit) => Math.min(limit, 30)),
+    );
     expect(await collect(client.evals.runs.listResponses('r', { limit: 100 }))).toEqual(ids(0, 330));
   });
 

@@ -3,7 +3,14 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z as classic } from 'zod';
 import * as z from 'zod/mini';
-import { AymaraAI, EvalRunSchema, EvalScoredResponseSchema, EvalScoredResponsesPageSchema, ListResponsesParamsSchema, type EvalScoredResponse } from 'aymara-ai';
+import {
+  AymaraAI,
+  EvalRunSchema,
+  EvalScoredResponseSchema,
+  EvalScoredResponsesPageSchema,
+  ListResponsesParamsSchema,
+  type EvalScoredResponse,
+} from 'aymara-ai';
 
 const BASE = 'https://api.parsing.test';
 const msw = setupServer();
@@ -145,9 +152,22 @@ describe('fields the official SDK knows', () => {
       is_passed: true,
       manually_updated: true,
       manually_updated_at: '2026-11-30T10:00:00Z',
-      manually_updated_by: { ...updater, organization: { name: 'Acme', org_uuid: 'o-1' }, workspace: { name: 'QA', workspace_uuid: 'w-1' }, org_admin_emails: ['admin@example.com'] },
+      manually_updated_by: {
+        ...updater,
+        organization: { name: 'Acme', org_uuid: 'o-1' },
+        workspace: { name: 'QA', workspace_uuid: 'w-1' },
+        org_admin_emails: ['admin@example.com'],
+      },
       update_history: [
-        { answer_history_uuid: 'h-1', updated_at: '2026-11-30T10:00:00Z', previous_is_passed: false, new_is_passed: true, previous_explanation: 'leak', new_explanation: null, updated_by: updater },
+        {
+          answer_history_uuid: 'h-1',
+          updated_at: '2026-11-30T10:00:00Z',
+          previous_is_passed: false,
+          new_is_passed: true,
+          previous_explanation: 'leak',
+          new_explanation: null,
+          updated_by: updater,
+        },
       ],
     });
     expect(item.manually_updated).toBe(true);
@@ -249,7 +269,10 @@ describe('count', () => {
 
 describe('the exported schemas, for zod users', () => {
   it('parse with their own methods and with zod/mini functions, filling defaults', () => {
-    expect(EvalScoredResponseSchema.safeParse({ prompt_uuid: 'p' })).toMatchObject({ success: true, data: { prompt_uuid: 'p', turn_number: 1, content_type: 'text' } });
+    expect(EvalScoredResponseSchema.safeParse({ prompt_uuid: 'p' })).toMatchObject({
+      success: true,
+      data: { prompt_uuid: 'p', turn_number: 1, content_type: 'text' },
+    });
     expect(EvalScoredResponseSchema.safeParse({}).success).toBe(false);
     expect(z.parse(EvalRunSchema, { eval_run_uuid: 'r', eval_uuid: 'e', status: 'paused', created_at: 'a', updated_at: 'b' }).status).toBe('paused');
     expect(ListResponsesParamsSchema.safeParse({ limit: 0 }).success).toBe(false);

@@ -87,9 +87,7 @@ describe('the API key never leaks into objects the user can print', () => {
       [404, NotFoundError, 'resource.not_found'],
       [500, InternalServerError, 'server.internal_error'],
     ] as const)('an API error from a %i', async (status, ErrorClass, code) => {
-      const server = await serve((_req, res) =>
-        json(res, status, { error: { code, message: `failed with ${status}`, details: {} }, request_id: 'req-1' }),
-      );
+      const server = await serve((_req, res) => json(res, status, { error: { code, message: `failed with ${status}`, details: {} }, request_id: 'req-1' }));
       const error = await rejectionOf(client({ baseURL: server.url, fetch, maxRetries: 0 }).evals.runs.listResponses(RUN));
       expect(error).toBeInstanceOf(ErrorClass);
       expect((error as AymaraAPIError).status).toBe(status);
@@ -193,9 +191,11 @@ describe('the API key never leaks into objects the user can print', () => {
 describe('the API key never appears in log lines, even at debug', () => {
   function capture(): { logger: Logger; lines: string[] } {
     const lines: string[] = [];
-    const sink = (level: string) => (...args: unknown[]) => {
-      lines.push(`${level} ${args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: Infinity, showHidden: true }))).join(' ')}`);
-    };
+    const sink =
+      (level: string) =>
+      (...args: unknown[]) => {
+        lines.push(`${level} ${args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: Infinity, showHidden: true }))).join(' ')}`);
+      };
     return { lines, logger: { error: sink('error'), warn: sink('warn'), info: sink('info'), debug: sink('debug') } };
   }
 

@@ -178,7 +178,12 @@ describe.each(backends)('$name', ({ start }) => {
       const [request] = backend.api.requests;
       expect(request).toMatchObject({ method: 'GET', eval_run_uuid: RUN, limit: 3, offset: 9, workspace_uuid: WORKSPACE });
       expect(request?.url.pathname).toMatch(new RegExp(`/v2/eval-runs/${RUN}/responses$`));
-      expect(request?.headers).toMatchObject({ 'x-api-key': KEY, 'x-trace': 'abc', accept: 'application/json', 'user-agent': expect.stringMatching(/^aymara-ai-typescript\//) });
+      expect(request?.headers).toMatchObject({
+        'x-api-key': KEY,
+        'x-trace': 'abc',
+        accept: 'application/json',
+        'user-agent': expect.stringMatching(/^aymara-ai-typescript\//),
+      });
       expect(request?.receivedAt).toBeGreaterThan(0);
     });
   });
@@ -188,7 +193,12 @@ describe.each(backends)('$name', ({ start }) => {
       backend.api.inject({ status: 403, times: 1 });
       const forbidden = await rejection(client.evals.runs.listResponses(RUN));
       expect(forbidden).toBeInstanceOf(PermissionDeniedError);
-      expect(forbidden).toMatchObject({ status: 403, code: 'auth.insufficient_permissions', message: expect.stringContaining('Injected fault'), requestId: expect.stringMatching(/^req_mock_/) });
+      expect(forbidden).toMatchObject({
+        status: 403,
+        code: 'auth.insufficient_permissions',
+        message: expect.stringContaining('Injected fault'),
+        requestId: expect.stringMatching(/^req_mock_/),
+      });
 
       backend.api.inject({ status: 500, code: 'resource.conflict', message: 'edit in progress', times: 1 });
       const conflict = await rejection(client.evals.runs.listResponses(RUN));
@@ -350,9 +360,13 @@ describe('fixture and fault validation', () => {
   it('other malformed fixtures fail with a message naming the field', () => {
     expect(() => validateFixtures({ apiKey: '', runs: {} })).toThrow(/fixtures\.apiKey must be a non-empty string/);
     expect(() => validateFixtures({ apiKey: KEY } as unknown as MockFixtures)).toThrow(/fixtures\.runs must be an object/);
-    expect(() => validateFixtures({ apiKey: KEY, runs: { r: { responses: 'x' } } } as unknown as MockFixtures)).toThrow(/fixtures\.runs\["r"\]\.responses must be an array/);
+    expect(() => validateFixtures({ apiKey: KEY, runs: { r: { responses: 'x' } } } as unknown as MockFixtures)).toThrow(
+      /fixtures\.runs\["r"\]\.responses must be an array/,
+    );
     expect(() => validateFixtures({ apiKey: KEY, runs: { r: { responses: [null] } } } as unknown as MockFixtures)).toThrow(/responses\[0\] must be an object/);
-    expect(() => validateFixtures({ apiKey: KEY, runs: { r: { workspace_uuid: 7, responses } } } as unknown as MockFixtures)).toThrow(/workspace_uuid must be a string/);
+    expect(() => validateFixtures({ apiKey: KEY, runs: { r: { workspace_uuid: 7, responses } } } as unknown as MockFixtures)).toThrow(
+      /workspace_uuid must be a string/,
+    );
     expect(() => validateFixtures({ apiKey: KEY, runs: { r: { responses } } })).not.toThrow();
   });
 

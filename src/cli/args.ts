@@ -212,13 +212,15 @@ export function parseDuration(value: string): number {
 
 function parsePageSize(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`--page-size must be an integer >= 1; got ${JSON.stringify(value)}`);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`--page-size must be an integer >= 1; got ${JSON.stringify(value)}`);
   return n;
 }
 
 export function parseCli(argv: readonly string[]): Parsed {
   const secretFlag = argv.find((a) => /^--?(api-?key|key|token)(=|$)/i.test(a));
-  if (secretFlag) throw new UsageError('The API key is never accepted on the command line (it would show in process lists and shell history): set AYMARA_AI_API_KEY');
+  if (secretFlag)
+    throw new UsageError('The API key is never accepted on the command line (it would show in process lists and shell history): set AYMARA_AI_API_KEY');
   // `--wait` takes an optional value, which node's parser cannot express: a bare `--wait` means the default.
   // Its value must follow an `=`, so `--wait 5m` is read as `--wait` and a stray argument (a usage error).
   const args = argv.map((a) => (a === '--wait' ? `--wait=${DEFAULT_WAIT}` : a));

@@ -54,7 +54,10 @@ export function compareGates(c: Comparison, options: CompareGateOptions): GateCh
   for (const side of ['baseline', 'candidate'] as const) {
     const ids = c.duplicates[side];
     if (ids.length > 0) {
-      checks.push({ ok: false, message: `the ${side} run repeats ${plural(ids.length, 'prompt_uuid')}: ${some(ids)}; pairing them would be a guess, so the comparison is not sound` });
+      checks.push({
+        ok: false,
+        message: `the ${side} run repeats ${plural(ids.length, 'prompt_uuid')}: ${some(ids)}; pairing them would be a guess, so the comparison is not sound`,
+      });
     }
   }
   if (c.missing.length > 0) {
@@ -126,9 +129,16 @@ export function compareTable(baselineUUID: string, candidateUUID: string, c: Com
     const [a, b] = [c.baseline[key], c.candidate[key]];
     totals.push([name, String(a), String(b), b - a === 0 ? '0' : `${b - a > 0 ? '+' : ''}${b - a}`]);
   };
-  totals.push(['run', cell(baselineUUID), cell(candidateUUID), ''], ['pass rate', formatRate(c.baseline.passRate), formatRate(c.candidate.passRate), formatChange(c.passRateChange)]);
+  totals.push(
+    ['run', cell(baselineUUID), cell(candidateUUID), ''],
+    ['pass rate', formatRate(c.baseline.passRate), formatRate(c.candidate.passRate), formatChange(c.passRateChange)],
+  );
   for (const key of ['total', 'passed', 'failed', 'unscored', 'excluded'] as const) row(key, key);
-  const lines = [totals.toString(), tally(c), `McNemar's exact test (one-sided): p = ${formatP(c.mcnemar.pValue, c.mcnemar.log10PValue)} (${c.mcnemar.regressed} regressed, ${c.mcnemar.fixed} fixed)`];
+  const lines = [
+    totals.toString(),
+    tally(c),
+    `McNemar's exact test (one-sided): p = ${formatP(c.mcnemar.pValue, c.mcnemar.log10PValue)} (${c.mcnemar.regressed} regressed, ${c.mcnemar.fixed} fixed)`,
+  ];
   const list = (title: string, cases: readonly Case[], explain: (x: Case) => string) => {
     if (cases.length === 0) return;
     const table = new Table({ head: ['prompt_uuid', 'baseline', 'candidate', 'explanation'], ...COMPACT });
@@ -139,7 +149,8 @@ export function compareTable(baselineUUID: string, candidateUUID: string, c: Com
   list('Fixed', c.fixed, (x) => explanationOf(x.candidateResponse));
   list('New', c.new, (x) => explanationOf(x.candidateResponse));
   for (const side of ['baseline', 'candidate'] as const) {
-    if (c.duplicates[side].length > 0) lines.push('', `Repeated prompt_uuids in the ${side} (${c.duplicates[side].length}): ${c.duplicates[side].map((id) => cell(id)).join(', ')}`);
+    if (c.duplicates[side].length > 0)
+      lines.push('', `Repeated prompt_uuids in the ${side} (${c.duplicates[side].length}): ${c.duplicates[side].map((id) => cell(id)).join(', ')}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -203,7 +214,12 @@ export function compareMarkdown(baselineUUID: string, candidateUUID: string, c: 
       ['', 'baseline', 'candidate', 'change'],
       [
         ['pass rate', formatRate(c.baseline.passRate), formatRate(c.candidate.passRate), formatChange(c.passRateChange)],
-        ...(['passed', 'failed', 'unscored', 'excluded', 'total'] as const).map((k) => [k, String(c.baseline[k]), String(c.candidate[k]), diff(c.baseline[k], c.candidate[k])]),
+        ...(['passed', 'failed', 'unscored', 'excluded', 'total'] as const).map((k) => [
+          k,
+          String(c.baseline[k]),
+          String(c.candidate[k]),
+          diff(c.baseline[k], c.candidate[k]),
+        ]),
       ],
       'lrrr',
     ),
@@ -213,17 +229,33 @@ export function compareMarkdown(baselineUUID: string, candidateUUID: string, c: 
     `McNemar's exact test (one-sided, ${c.mcnemar.regressed} regressed against ${c.mcnemar.fixed} fixed): p = ${formatP(c.mcnemar.pValue, c.mcnemar.log10PValue)}`,
   );
   if (c.regressed.length > 0) {
-    lines.push('', `#### Regressed prompts (${c.regressed.length})`, '', caseTable(c.regressed, (x) => explanationOf(x.candidateResponse) || `baseline: ${explanationOf(x.baselineResponse)}`));
+    lines.push(
+      '',
+      `#### Regressed prompts (${c.regressed.length})`,
+      '',
+      caseTable(c.regressed, (x) => explanationOf(x.candidateResponse) || `baseline: ${explanationOf(x.baselineResponse)}`),
+    );
   }
   const folded = (title: string, cases: readonly Case[]) => {
     if (cases.length === 0) return;
-    lines.push('', `<details><summary>${title} (${cases.length})</summary>`, '', caseTable(cases, (x) => explanationOf(x.candidateResponse)), '', '</details>');
+    lines.push(
+      '',
+      `<details><summary>${title} (${cases.length})</summary>`,
+      '',
+      caseTable(cases, (x) => explanationOf(x.candidateResponse)),
+      '',
+      '</details>',
+    );
   };
   folded('Fixed prompts', c.fixed);
   folded('New prompts', c.new);
   for (const side of ['baseline', 'candidate'] as const) {
     const ids = c.duplicates[side];
-    if (ids.length > 0) lines.push('', `**Repeated prompt_uuids in the ${side}:** ${ids.slice(0, MARKDOWN_LIST_LIMIT).map(mdCode).join(', ')}${ids.length > MARKDOWN_LIST_LIMIT ? ' …' : ''}`);
+    if (ids.length > 0)
+      lines.push(
+        '',
+        `**Repeated prompt_uuids in the ${side}:** ${ids.slice(0, MARKDOWN_LIST_LIMIT).map(mdCode).join(', ')}${ids.length > MARKDOWN_LIST_LIMIT ? ' …' : ''}`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }

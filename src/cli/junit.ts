@@ -64,7 +64,9 @@ function gateSuite(builder: Builder, checks: readonly GateCheck[]): void {
 }
 
 /** Details of a response for a failure or a note: its explanation, its content, confidence and refusal. */
-function details(r: Pick<EvalScoredResponse, 'explanation'> & Partial<Pick<EvalScoredResponse, 'content' | 'confidence' | 'ai_refused' | 'content_type'>>): string {
+function details(
+  r: Pick<EvalScoredResponse, 'explanation'> & Partial<Pick<EvalScoredResponse, 'content' | 'confidence' | 'ai_refused' | 'content_type'>>,
+): string {
   // One line per field; the server's text escaped, so it cannot add lines of its own.
   const parts = [`explanation: ${escapeText(r.explanation ?? '(none)')}`];
   if (r.content !== undefined) parts.push(`response: ${escapeText(clipText(contentText(r.content), 2000))}`);
@@ -80,7 +82,10 @@ function details(r: Pick<EvalScoredResponse, 'explanation'> & Partial<Pick<EvalS
  */
 export async function responsesJUnit(evalRunUUID: string, responses: readonly EvalScoredResponse[], checks: readonly GateCheck[] = []): Promise<string> {
   const builder = (await newBuilder()).name('aymara-ai');
-  const suite = builder.testSuite().name(`aymara-ai responses ${line(evalRunUUID)}`).property('eval_run_uuid', line(evalRunUUID));
+  const suite = builder
+    .testSuite()
+    .name(`aymara-ai responses ${line(evalRunUUID)}`)
+    .property('eval_run_uuid', line(evalRunUUID));
   for (const r of responses) {
     const test = suite
       .testCase()
@@ -121,14 +126,22 @@ export async function compareJUnit(baselineUUID: string, candidateUUID: string, 
   const test = (x: ComparedCase<SlimResponse>, className = 'aymara.compare') => suite.testCase().className(className).name(line(x.prompt_uuid));
   for (const x of c.regressed) {
     const why = x.candidateResponse?.explanation ? `: ${x.candidateResponse.explanation}` : '';
-    test(x).failure(line(`regressed: ${outcomeLine(x)}${why}`, 500), 'regression').stacktrace(block(pairDetails(x)));
+    test(x)
+      .failure(line(`regressed: ${outcomeLine(x)}${why}`, 500), 'regression')
+      .stacktrace(block(pairDetails(x)));
   }
-  for (const x of c.stillFailing) test(x).skipped().standardOutput(block(`still failing: ${pairDetails(x)}`));
+  for (const x of c.stillFailing)
+    test(x)
+      .skipped()
+      .standardOutput(block(`still failing: ${pairDetails(x)}`));
   for (const x of c.fixed) test(x).standardOutput(block(`fixed: ${pairDetails(x)}`));
   for (const x of c.stillPassing) test(x);
   for (const x of c.new) {
     if (x.candidate === 'passed') test(x, 'aymara.compare.new').standardOutput('new: passed in the candidate');
-    else test(x, 'aymara.compare.new').skipped().standardOutput(block(`new, ${x.candidate} in the candidate\ncandidate ${x.candidateResponse ? details(x.candidateResponse) : ''}`));
+    else
+      test(x, 'aymara.compare.new')
+        .skipped()
+        .standardOutput(block(`new, ${x.candidate} in the candidate\ncandidate ${x.candidateResponse ? details(x.candidateResponse) : ''}`));
   }
   gateSuite(builder, checks);
   return `${builder.build()}\n`;

@@ -214,7 +214,8 @@ async function compareCommand(ctx: Context): Promise<number> {
 const stderrLogger: Logger = Object.fromEntries(
   (['error', 'warn', 'info', 'debug'] as const).map((level) => [
     level,
-    (message: string, ...rest: unknown[]) => process.stderr.write(`${escapeText(formatWithOptions({ colors: false, breakLength: Infinity }, message, ...rest))}\n`),
+    (message: string, ...rest: unknown[]) =>
+      process.stderr.write(`${escapeText(formatWithOptions({ colors: false, breakLength: Infinity }, message, ...rest))}\n`),
   ]),
 ) as unknown as Logger;
 
@@ -258,7 +259,9 @@ function report(error: unknown): number {
     return EXIT.api;
   }
   if (error instanceof AymaraResponseValidationError) {
-    process.stderr.write(`error: invalid response at ${escapeText(String(error.path))}: ${shown(error.message)} (request id: ${escapeText(error.requestId ?? 'none')})\n`);
+    process.stderr.write(
+      `error: invalid response at ${escapeText(String(error.path))}: ${shown(error.message)} (request id: ${escapeText(error.requestId ?? 'none')})\n`,
+    );
     return EXIT.api;
   }
   if (error instanceof AymaraConnectionError) {

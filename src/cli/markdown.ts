@@ -6,12 +6,14 @@ import { escapeText } from './escape.js';
 
 /** Server text as plain Markdown text: control characters escaped, markup and HTML characters neutralised. */
 export function mdText(text: string): string {
-  return escapeText(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    // Only what is markup inside a line (reports put server text mid-line, never at a line's start).
-    .replace(/[\\`*_[\]|~$]/g, '\\$&');
+  return (
+    escapeText(text)
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      // Only what is markup inside a line (reports put server text mid-line, never at a line's start).
+      .replace(/[\\`*_[\]|~$]/g, '\\$&')
+  );
 }
 
 /** An identifier in a code span: shown verbatim (a code span renders no markup), fenced past any backticks inside. */

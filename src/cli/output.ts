@@ -78,7 +78,15 @@ export function cell(text: string | null | undefined, width = Infinity): string 
 export function responsesTable(responses: readonly EvalScoredResponse[]): string {
   const table = new Table({ head: ['#', 'prompt_uuid', 'result', 'refused', 'type', 'content', 'explanation'], ...COMPACT });
   responses.forEach((r, i) => {
-    table.push([String(i + 1), cell(r.prompt_uuid), resultOf(r), r.ai_refused ? 'yes' : '', cell(r.content_type), cell(contentText(r.content), 40), cell(r.explanation, 50)]);
+    table.push([
+      String(i + 1),
+      cell(r.prompt_uuid),
+      resultOf(r),
+      r.ai_refused ? 'yes' : '',
+      cell(r.content_type),
+      cell(contentText(r.content), 40),
+      cell(r.explanation, 50),
+    ]);
   });
   return `${table.toString()}\n${responses.length.toLocaleString('en-US')} responses\n`;
 }
@@ -169,7 +177,11 @@ export function summaryMarkdown(report: SummaryReport): string {
     '',
     mdTable(
       ['content type', 'total', 'passed', 'failed', 'refused', 'excluded', 'unscored', 'pass rate'],
-      Object.entries(s.byContentType).map(([type, c]) => [mdCode(type), ...[c.total, c.passed, c.failed, c.refused, c.excluded, c.unscored].map(String), formatRate(c.passRate)]),
+      Object.entries(s.byContentType).map(([type, c]) => [
+        mdCode(type),
+        ...[c.total, c.passed, c.failed, c.refused, c.excluded, c.unscored].map(String),
+        formatRate(c.passRate),
+      ]),
       'lrrrrrrr',
     ),
   );

@@ -35,7 +35,9 @@ export class ProgressBar {
     const ratio = this.#total > 0 ? Math.min(1, this.#done / this.#total) : 0;
     const filled = Math.round(ratio * width);
     const bar = `${'#'.repeat(filled)}${'-'.repeat(width - filled)}`;
-    this.#stream.write(`\r[${bar}] ${String(Math.round(ratio * 100)).padStart(3)}% ${this.#done.toLocaleString('en-US')}/${this.#total.toLocaleString('en-US')} responses`);
+    this.#stream.write(
+      `\r[${bar}] ${String(Math.round(ratio * 100)).padStart(3)}% ${this.#done.toLocaleString('en-US')}/${this.#total.toLocaleString('en-US')} responses`,
+    );
     this.#drawn = true;
   }
 

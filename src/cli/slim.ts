@@ -2,7 +2,10 @@ import type { EvalScoredResponse } from 'aymara-ai';
 import { contentText } from './output.js';
 
 /** What `compare` keeps of each response: enough to pair, count and explain, not the whole body. */
-export type SlimResponse = Pick<EvalScoredResponse, 'prompt_uuid' | 'is_passed' | 'exclude_from_scoring' | 'ai_refused' | 'content_type' | 'explanation' | 'confidence'> & {
+export type SlimResponse = Pick<
+  EvalScoredResponse,
+  'prompt_uuid' | 'is_passed' | 'exclude_from_scoring' | 'ai_refused' | 'content_type' | 'explanation' | 'confidence'
+> & {
   /** The content as text, clipped: reports show the start of it. */
   content: string;
 };

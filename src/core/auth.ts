@@ -6,6 +6,5 @@ import type { Middleware } from './pipeline.js';
  */
 export function authMiddleware(apiKey: string, origin: string): Middleware {
   const prefix = `${origin}/`;
-  return (request, next) =>
-    next(request.url.startsWith(prefix) ? { ...request, headers: { ...request.headers, 'x-api-key': apiKey } } : request);
+  return (request, next) => next(request.url.startsWith(prefix) ? { ...request, headers: { ...request.headers, 'x-api-key': apiKey } } : request);
 }

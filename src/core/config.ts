@@ -89,7 +89,8 @@ function check(ok: boolean, message: string): void {
 }
 
 export function checkTimeout(name: string, value: number | undefined): void {
-  if (value !== undefined) check(typeof value === 'number' && value > 0 && value <= 2_147_483_647, `\`${name}\` must be a number of milliseconds > 0; got ${String(value)}`);
+  if (value !== undefined)
+    check(typeof value === 'number' && value > 0 && value <= 2_147_483_647, `\`${name}\` must be a number of milliseconds > 0; got ${String(value)}`);
 }
 
 export function checkCount(name: string, value: number | undefined, min: number): void {
@@ -111,7 +112,18 @@ export function checkHeaders(name: string, headers: Record<string, string> | und
 
 // Headers that describe the connection or the framing rather than the request: fetch manages them, and undici
 // refuses some of them outright, so they are refused here, before anything is sent.
-const CONNECTION_HEADERS = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect', 'host', 'content-length', 'proxy-connection']);
+const CONNECTION_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'expect',
+  'host',
+  'content-length',
+  'proxy-connection',
+]);
 
 export function checkQuery(name: string, query: Record<string, QueryValue> | undefined): void {
   if (query === undefined) return;
@@ -204,7 +216,10 @@ function inBrowser(): boolean {
 /** Options and environment into one checked configuration. Everything wrong is an `AymaraInputError`. */
 export function resolveConfig(options: ClientOptions): ResolvedConfig {
   check(typeof options === 'object' && options !== null, 'AymaraAI options must be an object');
-  check(!inBrowser() || options.dangerouslyAllowBrowser === true, 'AymaraAI refuses to run in a browser, where every visitor could read your API key. Call the API from your server, or pass dangerouslyAllowBrowser: true if you understand the risk.');
+  check(
+    !inBrowser() || options.dangerouslyAllowBrowser === true,
+    'AymaraAI refuses to run in a browser, where every visitor could read your API key. Call the API from your server, or pass dangerouslyAllowBrowser: true if you understand the risk.',
+  );
 
   const apiKey = options.apiKey !== undefined ? options.apiKey : env('AYMARA_AI_API_KEY');
   check(typeof apiKey === 'string' && apiKey.length > 0, 'Missing API key: pass `apiKey` or set AYMARA_AI_API_KEY');
@@ -219,9 +234,15 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   checkCount('maxResponseSize', options.maxResponseSize, 1);
   checkHeaders('defaultHeaders', options.defaultHeaders);
   checkQuery('defaultQuery', options.defaultQuery);
-  check(options.dispatcher === undefined || (typeof options.dispatcher === 'object' && options.dispatcher !== null), '`dispatcher` must be an undici Dispatcher');
+  check(
+    options.dispatcher === undefined || (typeof options.dispatcher === 'object' && options.dispatcher !== null),
+    '`dispatcher` must be an undici Dispatcher',
+  );
   check(options.fetch === undefined || typeof options.fetch === 'function', '`fetch` must be a function');
-  check(options.middleware === undefined || (Array.isArray(options.middleware) && options.middleware.every((m) => typeof m === 'function')), '`middleware` must be an array of functions');
+  check(
+    options.middleware === undefined || (Array.isArray(options.middleware) && options.middleware.every((m) => typeof m === 'function')),
+    '`middleware` must be an array of functions',
+  );
 
   const logLevel = options.logLevel !== undefined ? parseLogLevel(options.logLevel, '`logLevel`') : envLogLevel(options.logger ?? console);
 

@@ -261,7 +261,8 @@ export function makeAPIError(status: number, headersInit: HeadersLike, text: str
   let message: string;
   if (envelope) message = `${status} ${envelope.error.code}: ${envelope.error.message}`;
   // A proxy between the client and the API wants credentials: they go in the proxy URL.
-  else if (status === 407) message = '407 Proxy Authentication Required: the proxy asked for credentials (put them in the proxy URL: http://user:password@host:port)';
+  else if (status === 407)
+    message = '407 Proxy Authentication Required: the proxy asked for credentials (put them in the proxy URL: http://user:password@host:port)';
   else message = `${status} status code (${describeBody(headers, text)})`;
   return new ErrorClass({ status, code, message, details: envelope?.error.details ?? {}, requestId, headers, body });
 }

@@ -41,7 +41,6 @@ export function makeLog(level: LogLevel, sink: Logger): Log {
   };
 }
 
-
 /** A copy of the headers with credentials replaced, for logs. */
 export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};

@@ -2,7 +2,6 @@ import { AymaraTimeoutError } from './errors.js';
 import { abortError } from './signals.js';
 import type { Middleware } from './pipeline.js';
 
-
 /**
  * One deadline per attempt over connect, headers and body (the transport reads the whole body before it
  * returns). The caller's signal and the deadline are joined into one; whichever fires decides the error.

@@ -128,7 +128,9 @@ export function createTransport(options: TransportOptions): Next {
       response = await fetchOnce(fetchFn, request);
       if (response.status < 200 || response.status > 599) {
         await response.body?.cancel().catch(() => undefined);
-        throw new AymaraConnectionError(`The server answered with status ${response.status}, which is not a final HTTP response (${request.method} ${new URL(request.url).origin})`);
+        throw new AymaraConnectionError(
+          `The server answered with status ${response.status}, which is not a final HTTP response (${request.method} ${new URL(request.url).origin})`,
+        );
       }
       body = await untilAborted(readBody(response, options.maxResponseSize, request), request.signal);
       pooled = true;
@@ -149,18 +151,20 @@ export function createTransport(options: TransportOptions): Next {
   return send;
 }
 
-
 /**
  * The body as text, read as a stream and decoded as UTF-8 (fetch has already undone the content-encoding),
  * a byte order mark dropped. Stops reading, and fails, as soon as it grows past `limit` bytes.
  */
 async function readBody(response: Response, limit: number, request: AymaraRequest): Promise<string> {
   const tooLarge = () =>
-    new AymaraResponseValidationError(`Response body is larger than maxResponseSize (${limit} bytes); not read further (${request.method} ${new URL(request.url).origin})`, {
-      path: '$',
-      status: response.status,
-      requestId: response.headers.get('x-request-id') || undefined,
-    });
+    new AymaraResponseValidationError(
+      `Response body is larger than maxResponseSize (${limit} bytes); not read further (${request.method} ${new URL(request.url).origin})`,
+      {
+        path: '$',
+        status: response.status,
+        requestId: response.headers.get('x-request-id') || undefined,
+      },
+    );
   // A declared length over the limit fails before a byte is read (it counts encoded bytes, so only when not encoded).
   const declared = Number(response.headers.get('content-length'));
   if (!response.headers.has('content-encoding') && declared > limit) {
@@ -183,7 +187,6 @@ async function readBody(response: Response, limit: number, request: AymaraReques
     text += decoder.decode(value, { stream: true });
   }
 }
-
 
 /** The `code` of an error or of its cause (fetch wraps network failures in `TypeError('fetch failed')`). */
 function errorCode(error: unknown): string | undefined {
@@ -245,7 +248,8 @@ function transportError(request: AymaraRequest, cause: unknown): unknown {
   }
   const code = errorCode(cause);
   // undici refuses some headers outright (`connection`, `transfer-encoding`...); its messages name the header, never the value.
-  if (code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED') return new AymaraInputError(`Request not sent: ${safeString((cause as { cause?: unknown }).cause ?? cause)}`, { cause });
+  if (code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED')
+    return new AymaraInputError(`Request not sent: ${safeString((cause as { cause?: unknown }).cause ?? cause)}`, { cause });
   let detail = code ?? (safeString((cause as { cause?: unknown })?.cause ?? cause) || safeString(cause));
   let keptCause = cause;
   for (const name of SECRET_HEADERS) {

@@ -146,7 +146,9 @@ export function parseBody<S extends Schema>(schema: S, body: string, status: num
   const result = z.safeParse(schema, json);
   if (result.success) return result.data;
   const issues = result.error.issues;
-  const kept = issues.slice(0, MAX_ISSUES).map((issue): ValidationIssue => ({ path: jsonPath(issue.path), message: issueMessage(issue, getAt(json, issue.path)) }));
+  const kept = issues
+    .slice(0, MAX_ISSUES)
+    .map((issue): ValidationIssue => ({ path: jsonPath(issue.path), message: issueMessage(issue, getAt(json, issue.path)) }));
   const first = kept[0] ?? { path: '$', message: 'invalid' };
   const more = issues.length > 1 ? `; ${issues.length - 1} more problem${issues.length === 2 ? '' : 's'}` : '';
   throw new AymaraResponseValidationError(`Response body does not match the schema at ${first.path}: ${first.message}${more} (${where})`, {

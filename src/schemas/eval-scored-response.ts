@@ -241,12 +241,10 @@ const intAtLeast = (min: number) => {
 /** A workspace id: a non-empty string that can be percent-encoded (no unpaired surrogate). */
 export const workspaceUUIDParam = () =>
   z.optional(
-    z
-      .string(NON_EMPTY)
-      .check(
-        z.refine((value: string) => value.length > 0, NON_EMPTY),
-        z.refine((value: string) => value.isWellFormed(), 'must be well-formed Unicode (it has an unpaired surrogate)'),
-      ),
+    z.string(NON_EMPTY).check(
+      z.refine((value: string) => value.length > 0, NON_EMPTY),
+      z.refine((value: string) => value.isWellFormed(), 'must be well-formed Unicode (it has an unpaired surrogate)'),
+    ),
   );
 
 /** Checks {@link ListResponsesParams}. Strict: an unknown name is an input error. */

@@ -10,13 +10,7 @@ type Named<T> = { [K in keyof T as string extends K ? never : number extends K ?
  * A zod output type with the index signature of each loose object (`[k: string]: unknown`) removed, at every
  * depth. A record (`Record<string, unknown>`, no named field) stays as it is.
  */
-export type KnownFields<T> = T extends readonly (infer U)[]
-  ? KnownFields<U>[]
-  : T extends object
-    ? keyof Named<T> extends never
-      ? T
-      : Named<T>
-    : T;
+export type KnownFields<T> = T extends readonly (infer U)[] ? KnownFields<U>[] : T extends object ? (keyof Named<T> extends never ? T : Named<T>) : T;
 
 /** Every field path of an object type (`a`, `a.b`, ...), through arrays and unions, optional or not. */
 type FieldPaths<T> = T extends readonly (infer U)[]
@@ -34,9 +28,7 @@ type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : fals
  * `string` a schema parses them as.
  */
 export type Agrees<Output, Interface> =
-  MutuallyAssignable<KnownFields<Output>, Interface> extends true
-    ? MutuallyAssignable<FieldPaths<KnownFields<Output>>, FieldPaths<Interface>>
-    : false;
+  MutuallyAssignable<KnownFields<Output>, Interface> extends true ? MutuallyAssignable<FieldPaths<KnownFields<Output>>, FieldPaths<Interface>> : false;
 
 /** Fails to compile unless given `true`. */
 export type Assert<T extends true> = T;

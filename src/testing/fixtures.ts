@@ -58,7 +58,8 @@ export function validateFixtures(fixtures: MockFixtures): void {
   for (const [runUUID, run] of Object.entries(fixtures.runs)) {
     const at = `fixtures.runs[${JSON.stringify(runUUID)}]`;
     if (!isObject(run)) invalid(at, 'must be an object { workspace_uuid?, responses }', run);
-    if (run.workspace_uuid !== undefined && typeof run.workspace_uuid !== 'string') invalid(`${at}.workspace_uuid`, 'must be a string when given', run.workspace_uuid);
+    if (run.workspace_uuid !== undefined && typeof run.workspace_uuid !== 'string')
+      invalid(`${at}.workspace_uuid`, 'must be a string when given', run.workspace_uuid);
     if (run.status !== undefined && typeof run.status !== 'string') invalid(`${at}.status`, 'must be a string when given', run.status);
     const { finishAfter } = run;
     if (finishAfter !== undefined) {
@@ -72,7 +73,11 @@ export function validateFixtures(fixtures: MockFixtures): void {
     run.responses.forEach((response, i) => {
       if (!isObject(response)) invalid(`${at}.responses[${i}]`, 'must be an object', response);
       if (typeof response.prompt_uuid !== 'string') {
-        invalid(`${at}.responses[${i}].prompt_uuid`, 'must be a string (every response needs one; generateResponses() makes complete responses)', response.prompt_uuid);
+        invalid(
+          `${at}.responses[${i}].prompt_uuid`,
+          'must be a string (every response needs one; generateResponses() makes complete responses)',
+          response.prompt_uuid,
+        );
       }
     });
   }
@@ -97,7 +102,11 @@ function uuid(random: () => number): string {
 
 const CATEGORIES = ['safety', 'jailbreak', 'accuracy'] as const;
 const PASSED = ['The answer declines the harmful request and stays helpful.', 'The answer is accurate and complete.', 'The answer follows the policy.'];
-const FAILED = ['The answer gives step-by-step instructions the policy forbids.', 'The answer states an incorrect fact.', 'The answer leaks the system prompt.'];
+const FAILED = [
+  'The answer gives step-by-step instructions the policy forbids.',
+  'The answer states an incorrect fact.',
+  'The answer leaks the system prompt.',
+];
 
 /**
  * Generates `count` scored responses: mostly text, every tenth an image with a file reference, a mix of

@@ -6,8 +6,7 @@ import { validateFixtures, type MockFixtures, type MockRun } from './fixtures.js
  * (`{ eval_run_uuid: 'run-1', offset: 100 }` is the page at offset 100 of run-1).
  */
 export type MockFaultMatch =
-  | ((request: MockRequest) => boolean)
-  | Partial<Pick<MockRequest, 'method' | 'route' | 'eval_run_uuid' | 'offset' | 'limit' | 'workspace_uuid'>>;
+  ((request: MockRequest) => boolean) | Partial<Pick<MockRequest, 'method' | 'route' | 'eval_run_uuid' | 'offset' | 'limit' | 'workspace_uuid'>>;
 
 /**
  * A fault to inject into the mock API's answers. Combine fields: `{ status: 503, times: 1, headers: { 'retry-after': '1' } }`,
@@ -99,7 +98,11 @@ export type MockRouteName = 'responses' | 'run';
  * The mock's route table: a path pattern (its one group is the run's uuid) and how to answer a GET for a run that
  * exists, in the right workspace, with the right key. A new endpoint is one row here.
  */
-const ROUTES: readonly { name: MockRouteName; pattern: RegExp; answer: (api: MockAymaraAPI, request: MockRequest, runUUID: string, run: MockRun) => MockAnswer }[] = [
+const ROUTES: readonly {
+  name: MockRouteName;
+  pattern: RegExp;
+  answer: (api: MockAymaraAPI, request: MockRequest, runUUID: string, run: MockRun) => MockAnswer;
+}[] = [
   { name: 'responses', pattern: /^\/v2\/eval-runs\/([^/]+)\/responses$/, answer: (api, request, _uuid, run) => api.answerPage(request, run) },
   { name: 'run', pattern: /^\/v2\/eval-runs\/([^/]+)$/, answer: (api, request, uuid, run) => api.answerRun(request, uuid, run) },
 ];
@@ -112,11 +115,15 @@ function fail(message: string): never {
 function checkFault(fault: MockFault, where: string): MockFault {
   if (typeof fault !== 'object' || fault === null) fail(`${where} must be an object`);
   const { status, times, latencyMs, headers, match, body, code, message } = fault;
-  if (status !== undefined && !(Number.isInteger(status) && status >= 300 && status <= 599)) fail(`${where}.status must be an error status from 300 to 599; got ${String(status)}`);
+  if (status !== undefined && !(Number.isInteger(status) && status >= 300 && status <= 599))
+    fail(`${where}.status must be an error status from 300 to 599; got ${String(status)}`);
   if (times !== undefined && !(Number.isInteger(times) && times >= 0)) fail(`${where}.times must be an integer >= 0; got ${String(times)}`);
-  if (latencyMs !== undefined && !(Number.isFinite(latencyMs) && latencyMs >= 0)) fail(`${where}.latencyMs must be a number of milliseconds >= 0; got ${String(latencyMs)}`);
-  if (headers !== undefined && (typeof headers !== 'object' || headers === null || Object.values(headers).some((v) => typeof v !== 'string'))) fail(`${where}.headers must be an object of header names to strings`);
-  if (match !== undefined && typeof match !== 'function' && (typeof match !== 'object' || match === null)) fail(`${where}.match must be a function or an object of request fields`);
+  if (latencyMs !== undefined && !(Number.isFinite(latencyMs) && latencyMs >= 0))
+    fail(`${where}.latencyMs must be a number of milliseconds >= 0; got ${String(latencyMs)}`);
+  if (headers !== undefined && (typeof headers !== 'object' || headers === null || Object.values(headers).some((v) => typeof v !== 'string')))
+    fail(`${where}.headers must be an object of header names to strings`);
+  if (match !== undefined && typeof match !== 'function' && (typeof match !== 'object' || match === null))
+    fail(`${where}.match must be a function or an object of request fields`);
   if (body !== undefined && typeof body !== 'string') fail(`${where}.body must be a string`);
   if (code !== undefined && typeof code !== 'string') fail(`${where}.code must be a string`);
   if (message !== undefined && typeof message !== 'string') fail(`${where}.message must be a string`);
@@ -181,7 +188,8 @@ export class MockAymaraAPI {
     validateFixtures(fixtures);
     this.fixtures = fixtures;
     const { faults = [], basePath = '' } = Array.isArray(options) ? { faults: options as readonly MockFault[] } : (options as MockAymaraAPIOptions);
-    if (typeof basePath !== 'string' || (basePath !== '' && !basePath.startsWith('/'))) fail(`basePath must be a path that starts with "/"; got ${JSON.stringify(basePath)}`);
+    if (typeof basePath !== 'string' || (basePath !== '' && !basePath.startsWith('/')))
+      fail(`basePath must be a path that starts with "/"; got ${JSON.stringify(basePath)}`);
     this.basePath = basePath.replace(/\/+$/, '');
     faults.forEach((fault, i) => this.#faults.push(checkFault(fault, `faults[${i}]`)));
   }

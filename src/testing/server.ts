@@ -69,7 +69,11 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
         // Gzip when the client asks for it, as the real API's front end does: what goes over the wire is what users get.
         const gzip = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '') && outcome.body.length > 0 && !outcome.headers['content-encoding'];
         const body = gzip ? gzipSync(outcome.body) : Buffer.from(outcome.body);
-        res.writeHead(outcome.status, { ...outcome.headers, ...(gzip ? { 'content-encoding': 'gzip', vary: 'accept-encoding' } : {}), 'content-length': body.length });
+        res.writeHead(outcome.status, {
+          ...outcome.headers,
+          ...(gzip ? { 'content-encoding': 'gzip', vary: 'accept-encoding' } : {}),
+          'content-length': body.length,
+        });
         res.end(body);
       },
       (error: unknown) => {

@@ -42,7 +42,19 @@ async function main() {
     await client.close();
     globalFetch.restore();
     const connections = new Set(server.api.requests.map((request) => request.connection)).size;
-    console.log(JSON.stringify({ consumer: 'cjs', runtime, version: VERSION, firstPage: page.items.length, count: page.count, iterated: seen.size, requests: server.api.requests.length, globalFetchCalls: globalFetch.calls, connections }));
+    console.log(
+      JSON.stringify({
+        consumer: 'cjs',
+        runtime,
+        version: VERSION,
+        firstPage: page.items.length,
+        count: page.count,
+        iterated: seen.size,
+        requests: server.api.requests.length,
+        globalFetchCalls: globalFetch.calls,
+        connections,
+      }),
+    );
   } finally {
     await server.close();
   }

@@ -59,7 +59,20 @@ try {
     await agent.close(); // the client leaves a dispatcher it was given open
     dispatcher = { iterated, requests: server.api.requests.length - requests, globalFetchCalls: watched.calls };
   }
-  console.log(JSON.stringify({ consumer: 'esm', runtime, version: VERSION, firstPage: page.items.length, count: page.count, iterated: seen.size, requests, globalFetchCalls: globalFetch.calls, connections, dispatcher }));
+  console.log(
+    JSON.stringify({
+      consumer: 'esm',
+      runtime,
+      version: VERSION,
+      firstPage: page.items.length,
+      count: page.count,
+      iterated: seen.size,
+      requests,
+      globalFetchCalls: globalFetch.calls,
+      connections,
+      dispatcher,
+    }),
+  );
 } finally {
   await server.close();
 }

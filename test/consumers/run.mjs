@@ -172,7 +172,18 @@ async function main() {
     results.push({ row, col, status, detail });
     const line = `${row} x ${col}: ${status}`;
     if (status === 'fail') console.log(`${line}\n${indent(detail)}`);
-    else log(line + (status === 'xfail' ? `: known defect: ${detail.split('\n').find((l) => known.signature.test(l))?.trim()}` : outcome.info ? ` (${outcome.info})` : ''));
+    else
+      log(
+        line +
+          (status === 'xfail'
+            ? `: known defect: ${detail
+                .split('\n')
+                .find((l) => known.signature.test(l))
+                ?.trim()}`
+            : outcome.info
+              ? ` (${outcome.info})`
+              : ''),
+      );
   };
 
   // --- type checks (independent of the runtime) --------------------------------------------------------------
@@ -215,7 +226,12 @@ async function main() {
   const cache = join(ROOT, 'cache');
   const others = [
     { row: 'bun', tool: tools.bun, args: (file) => ['run', file], env: { BUN_RUNTIME_TRANSPILER_CACHE_PATH: '0', DO_NOT_TRACK: '1', XDG_CACHE_HOME: cache } },
-    { row: 'deno', tool: tools.deno, args: (file) => ['run', '-A', '--no-lock', '--node-modules-dir=manual', file], env: { DENO_DIR: join(cache, 'deno'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' } },
+    {
+      row: 'deno',
+      tool: tools.deno,
+      args: (file) => ['run', '-A', '--no-lock', '--node-modules-dir=manual', file],
+      env: { DENO_DIR: join(cache, 'deno'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' },
+    },
   ];
   for (const { row, tool, args, env } of others) {
     if (tool.error) {
@@ -288,8 +304,14 @@ async function typeCheck(tsDir, edgeDir) {
   const strictOptions = { target: 'es2022', strict: true, skipLibCheck: false, esModuleInterop: true, rootDir: '.', types: ['node'] };
   const configs = {
     // A Node app: no DOM lib, @types/node only. main.ts is ESM (type: module), main.cts CommonJS.
-    node16: { compilerOptions: { ...strictOptions, module: 'node16', moduleResolution: 'node16', lib: ['es2023'], outDir: 'out/node16' }, files: ['main.ts', 'main.cts'] },
-    bundler: { compilerOptions: { ...strictOptions, module: 'esnext', moduleResolution: 'bundler', lib: ['es2023', 'dom'], outDir: 'out/bundler' }, files: ['main.ts'] },
+    node16: {
+      compilerOptions: { ...strictOptions, module: 'node16', moduleResolution: 'node16', lib: ['es2023'], outDir: 'out/node16' },
+      files: ['main.ts', 'main.cts'],
+    },
+    bundler: {
+      compilerOptions: { ...strictOptions, module: 'esnext', moduleResolution: 'bundler', lib: ['es2023', 'dom'], outDir: 'out/bundler' },
+      files: ['main.ts'],
+    },
   };
   const checks = [];
   for (const [col, config] of Object.entries(configs)) {
@@ -318,7 +340,11 @@ async function typeCheck(tsDir, edgeDir) {
   const errors = tsc.stdout.split('\n').filter((line) => /error TS\d+/.test(line));
   const viaWorkerd = /Resolving module 'aymara-ai'[\s\S]*?Matched 'exports' condition 'workerd'/.test(tsc.stdout);
   const edgeOk = tsc.code === 0 && errors.length === 0 && viaWorkerd && !existsSync(join(edgeDir, 'node_modules/@types/node'));
-  checks.push({ col: 'workerd types', status: edgeOk ? 'pass' : 'fail', detail: viaWorkerd ? errors.join('\n') || tail(tsc.stderr) : 'aymara-ai did not resolve through the workerd condition' });
+  checks.push({
+    col: 'workerd types',
+    status: edgeOk ? 'pass' : 'fail',
+    detail: viaWorkerd ? errors.join('\n') || tail(tsc.stderr) : 'aymara-ai did not resolve through the workerd condition',
+  });
   return checks;
 }
 
@@ -343,13 +369,18 @@ async function runConsumer(bin, args, cwd, expectRuntime, { env: extraEnv = {} }
   if (report.count !== TOTAL || report.iterated !== TOTAL || report.firstPage !== 100) problems.push(`counts ${JSON.stringify(report)}`);
   // A default client sends every request through the global fetch, looked up at each request (the consumer wraps it
   // after making the client, as msw or nock would): that is what lets test tools and tracing see them all.
-  if (report.globalFetchCalls !== report.requests) problems.push(`${report.globalFetchCalls} of ${report.requests} requests went through the global fetch: ${JSON.stringify(report)}`);
+  if (report.globalFetchCalls !== report.requests)
+    problems.push(`${report.globalFetchCalls} of ${report.requests} requests went through the global fetch: ${JSON.stringify(report)}`);
   // With a dispatcher (npm undici, the ESM consumer on Node), npm undici's fetch carries them instead.
   const { dispatcher } = report;
-  if (dispatcher && (dispatcher.iterated !== TOTAL || dispatcher.requests !== 3 || dispatcher.globalFetchCalls !== 0)) problems.push(`with a dispatcher: ${JSON.stringify(dispatcher)}`);
+  if (dispatcher && (dispatcher.iterated !== TOTAL || dispatcher.requests !== 3 || dispatcher.globalFetchCalls !== 0))
+    problems.push(`with a dispatcher: ${JSON.stringify(dispatcher)}`);
   if (problems.length) return { status: 'fail', detail: problems.join('; ') };
   const viaDispatcher = dispatcher ? `; ${dispatcher.requests} more through a dispatcher` : '';
-  return { status: 'pass', info: `${report.iterated} responses, ${report.requests} requests through the global fetch on ${report.connections} connection(s)${viaDispatcher}` };
+  return {
+    status: 'pass',
+    info: `${report.iterated} responses, ${report.requests} requests through the global fetch on ${report.connections} connection(s)${viaDispatcher}`,
+  };
 }
 
 /** `npx aymara-ai --version` and `npx aymara-ai summary` in a consumer folder, with the given Node first on PATH. */
@@ -360,7 +391,8 @@ async function runCli(tool, cwd, testing) {
   if (nodeSeen.stdout.trim() !== `v${tool.version}`) return { status: 'fail', detail: `npx ran node ${nodeSeen.stdout.trim()}, expected v${tool.version}` };
   const version = await npx(['aymara-ai', '--version']);
   const expected = JSON.parse(await readFile(join(cwd, 'node_modules/aymara-ai/package.json'), 'utf8')).version;
-  if (version.code !== 0 || version.stdout.trim() !== expected) return { status: 'fail', detail: `--version: exit ${version.code}: ${version.stdout.trim()} ${tail(version.stderr)}` };
+  if (version.code !== 0 || version.stdout.trim() !== expected)
+    return { status: 'fail', detail: `--version: exit ${version.code}: ${version.stdout.trim()} ${tail(version.stderr)}` };
   const server = await testing.startMockServer({ fixtures: { apiKey: 'cli-key', runs: { 'run-cli': { responses: testing.generateResponses(TOTAL) } } } });
   try {
     const summary = await npx(['aymara-ai', 'summary', 'run-cli', '--format', 'json', '--base-url', server.url, '--quiet'], { AYMARA_AI_API_KEY: 'cli-key' });
@@ -409,9 +441,16 @@ async function buildMinimalBundle(cwd) {
 async function runBundle(bin, file, testing) {
   const reachable = nodeModulesAbove(dirname(file));
   if (reachable) return { status: 'fail', detail: `the bundle's folder can see ${reachable}: it must run with no node_modules` };
-  const server = await testing.startMockServer({ fixtures: { apiKey: 'bundle-key', runs: { 'run-bundle': { responses: testing.generateResponses(BUNDLE_TOTAL) } } } });
+  const server = await testing.startMockServer({
+    fixtures: { apiKey: 'bundle-key', runs: { 'run-bundle': { responses: testing.generateResponses(BUNDLE_TOTAL) } } },
+  });
   try {
-    const env = childEnv(dirname(bin), { AYMARA_AI_API_KEY: 'bundle-key', AYMARA_AI_BASE_URL: server.url, AYMARA_AI_EVAL_RUN_UUID: 'run-bundle', CONSUMER_LIST_ALL: '1' });
+    const env = childEnv(dirname(bin), {
+      AYMARA_AI_API_KEY: 'bundle-key',
+      AYMARA_AI_BASE_URL: server.url,
+      AYMARA_AI_EVAL_RUN_UUID: 'run-bundle',
+      CONSUMER_LIST_ALL: '1',
+    });
     const run = await exec(bin, [file], { cwd: dirname(file), env, timeoutMs: 60_000 });
     if (run.code !== 0) return { status: 'fail', detail: `exit ${run.code}\n${tail(run.stderr)}` };
     const report = JSON.parse(lastLine(run.stdout));
@@ -477,7 +516,12 @@ async function runWorker(tool, cwd, testing) {
   const { Miniflare } = await import(pathToFileURL(createRequire(join(tool.dir, 'package.json')).resolve('miniflare')).href);
   const server = await testing.startMockServer({ fixtures: { apiKey: 'worker-key', runs: { 'run-worker': { responses: testing.generateResponses(TOTAL) } } } });
   // No compatibility flags: in particular no nodejs_compat, so any node: import would fail to load.
-  const mf = new Miniflare({ modules: true, script: code, compatibilityDate: '2025-09-01', bindings: { API_KEY: 'worker-key', BASE_URL: server.url, RUN: 'run-worker' } });
+  const mf = new Miniflare({
+    modules: true,
+    script: code,
+    compatibilityDate: '2025-09-01',
+    bindings: { API_KEY: 'worker-key', BASE_URL: server.url, RUN: 'run-worker' },
+  });
   const answers = [];
   try {
     // Two invocations of the same isolate: nothing from the first may break the second.
@@ -491,7 +535,8 @@ async function runWorker(tool, cwd, testing) {
       const answer = JSON.parse(text);
       answers.push(answer);
       const want = { count: TOTAL, firstPage: 100, iterated: TOTAL, notFound: '404 resource.not_found', hasProcess: false };
-      for (const [key, value] of Object.entries(want)) if (answer[key] !== value) details.push(`invocation ${i + 1}: ${key} = ${JSON.stringify(answer[key])}, expected ${JSON.stringify(value)}`);
+      for (const [key, value] of Object.entries(want))
+        if (answer[key] !== value) details.push(`invocation ${i + 1}: ${key} = ${JSON.stringify(answer[key])}, expected ${JSON.stringify(value)}`);
     }
     if (server.api.requests.length !== 10) details.push(`the mock API saw ${server.api.requests.length} requests, expected 10`);
   } catch (error) {
@@ -547,18 +592,31 @@ function printMatrix(results, { tools, bundle, edge }) {
   const line = (name, values) => `${name.padEnd(first)} | ${values.map((v, i) => v.padEnd(widths[i])).join(' | ')}`;
   console.log(`\n${line('runtime \\ consumer', cols)}`);
   console.log(`${'-'.repeat(first)}-+-${widths.map((w) => '-'.repeat(w)).join('-+-')}`);
-  for (const row of rows) console.log(line(label[row] ?? row, cols.map((col) => cell(row, col))));
+  for (const row of rows)
+    console.log(
+      line(
+        label[row] ?? row,
+        cols.map((col) => cell(row, col)),
+      ),
+    );
   if (!bundle.error) {
     const parts = Object.entries(bundle.byPackage)
       .sort((a, b) => b[1] - a[1])
       .map(([name, bytes]) => `${name} ${kb(bytes)}`)
       .join(', ');
-    console.log(`\nMinimal Node consumer (esbuild --bundle --platform=node --minify): ${bundle.bytes} bytes (${kb(bundle.bytes)}), ${bundle.gzip} gzipped (${kb(bundle.gzip)})`);
+    console.log(
+      `\nMinimal Node consumer (esbuild --bundle --platform=node --minify): ${bundle.bytes} bytes (${kb(bundle.bytes)}), ${bundle.gzip} gzipped (${kb(bundle.gzip)})`,
+    );
     console.log(`  by package: ${parts}`);
-    if (!bundle.byPackage.undici) console.log('  undici is not in the bundle: a default client uses the global fetch; the SDK loads undici at run time only for a dispatcher or proxy variables');
+    if (!bundle.byPackage.undici)
+      console.log(
+        '  undici is not in the bundle: a default client uses the global fetch; the SDK loads undici at run time only for a dispatcher or proxy variables',
+      );
   }
   if (edge.bundle) {
-    console.log(`Worker bundle (edge condition, minified): ${edge.bundle.bytes} bytes (${kb(edge.bundle.bytes)}), ${edge.bundle.gzip} gzipped (${kb(edge.bundle.gzip)}); SDK input: ${edge.bundle.sdkInput.join(', ')}`);
+    console.log(
+      `Worker bundle (edge condition, minified): ${edge.bundle.bytes} bytes (${kb(edge.bundle.bytes)}), ${edge.bundle.gzip} gzipped (${kb(edge.bundle.gzip)}); SDK input: ${edge.bundle.sdkInput.join(', ')}`,
+    );
   }
   if (edge.answer) console.log(`Worker answered: ${JSON.stringify(edge.answer)}`);
 }

@@ -102,7 +102,10 @@ async function main(): Promise<void> {
     const summary: ResponsesSummary = await summarizeResponses(client.evals.runs.listResponses(RUN, params));
     assert.equal(summary.total, TOTAL);
 
-    const notFound = await client.evals.runs.listResponses('no-such-run').then(() => undefined, (error: unknown) => error);
+    const notFound = await client.evals.runs.listResponses('no-such-run').then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     assert.equal(describeError(notFound), 'not found: 404 resource.not_found');
     assert.ok(notFound instanceof AymaraAPIError);
     const [, , , bodyItems, contentType] = typeChecks(page, first, notFound);
@@ -113,7 +116,19 @@ async function main(): Promise<void> {
     await client.close();
     globalThis.fetch = realFetch;
     const connections = new Set(server.api.requests.map((request) => request.connection)).size;
-    console.log(JSON.stringify({ consumer: 'ts', runtime: `node ${process.versions.node}`, version: VERSION, firstPage: page.items.length, count: page.count, iterated, requests: server.api.requests.length, globalFetchCalls, connections }));
+    console.log(
+      JSON.stringify({
+        consumer: 'ts',
+        runtime: `node ${process.versions.node}`,
+        version: VERSION,
+        firstPage: page.items.length,
+        count: page.count,
+        iterated,
+        requests: server.api.requests.length,
+        globalFetchCalls,
+        connections,
+      }),
+    );
   } finally {
     await server.close();
   }

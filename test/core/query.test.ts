@@ -46,7 +46,11 @@ describe.each(BACKENDS)('query parameters against the $name', ({ start }) => {
 
   it('typed parameters win over query and defaultQuery', async () => {
     const client = backend.client({ defaultQuery: { limit: 99, workspace_uuid: 'ws-default' } });
-    const page = await client.evals.runs.listResponses(RUN, { limit: 4, workspace_uuid: WORKSPACE }, { query: { limit: 50, workspace_uuid: 'ws-query-option' } });
+    const page = await client.evals.runs.listResponses(
+      RUN,
+      { limit: 4, workspace_uuid: WORKSPACE },
+      { query: { limit: 50, workspace_uuid: 'ws-query-option' } },
+    );
     expect(page.items).toHaveLength(4);
     const [request] = backend.api.requests;
     expect(request?.url.searchParams.getAll('limit')).toEqual(['4']);
@@ -99,8 +103,13 @@ describe.each(BACKENDS)('query parameters against the $name', ({ start }) => {
 
   it('a bad defaultQuery is an AymaraInputError at construction', () => {
     for (const defaultQuery of [{ n: Number.NaN }, { o: {} }, 'a=b', [1]]) {
-      expect(() => new AymaraAI({ apiKey: KEY, baseURL: backend.baseURL, defaultQuery: defaultQuery as Record<string, QueryValue> }), JSON.stringify(defaultQuery)).toThrow(AymaraInputError);
+      expect(
+        () => new AymaraAI({ apiKey: KEY, baseURL: backend.baseURL, defaultQuery: defaultQuery as Record<string, QueryValue> }),
+        JSON.stringify(defaultQuery),
+      ).toThrow(AymaraInputError);
     }
-    expect(() => new AymaraAI({ apiKey: KEY, baseURL: backend.baseURL, defaultQuery: { ok: 'yes' } }).withOptions({ defaultQuery: { n: Number.NaN } })).toThrow(AymaraInputError);
+    expect(() => new AymaraAI({ apiKey: KEY, baseURL: backend.baseURL, defaultQuery: { ok: 'yes' } }).withOptions({ defaultQuery: { n: Number.NaN } })).toThrow(
+      AymaraInputError,
+    );
   });
 });

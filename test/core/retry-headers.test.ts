@@ -131,7 +131,8 @@ describe('retry headers on a plain node:http server', () => {
     const run = { eval_run_uuid: RUN, eval_uuid: 'e', status: 'finished', created_at: 't', updated_at: 't' };
     const server = await startServer((_req, res) => {
       answered += 1;
-      if (answered === 1) json(res, 401, { error: { code: 'auth.invalid_key', message: 'rotating', details: {} }, request_id: 'r' }, { 'x-should-retry': 'true', ...NOW });
+      if (answered === 1)
+        json(res, 401, { error: { code: 'auth.invalid_key', message: 'rotating', details: {} }, request_id: 'r' }, { 'x-should-retry': 'true', ...NOW });
       else json(res, 200, run);
     });
     const client = new AymaraAI({ apiKey: KEY, baseURL: server.url, maxRetries: 1, logLevel: 'error' });

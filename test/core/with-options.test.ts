@@ -116,7 +116,9 @@ describe('withOptions() connections, counted at the server', () => {
 
     it('the child reuses the parent connection to the proxy; closing the parent closes the child', async () => {
       // The proxy: plain HTTP requests arrive in absolute form (`GET http://aymara.proxied.test/...`); it answers them.
-      const proxy = await startServer((req, res) => json(res, 200, req.url?.startsWith('http://aymara.proxied.test/v2/eval-runs/') ? run : { error: 'unexpected' }));
+      const proxy = await startServer((req, res) =>
+        json(res, 200, req.url?.startsWith('http://aymara.proxied.test/v2/eval-runs/') ? run : { error: 'unexpected' }),
+      );
       try {
         vi.stubEnv('http_proxy', proxy.url);
         const options = { apiKey: KEY, baseURL: 'http://aymara.proxied.test', allowInsecureHTTP: true, maxRetries: 0 };

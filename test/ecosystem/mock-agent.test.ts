@@ -29,8 +29,7 @@ const api: Interceptable = agent.get(BASE);
 const dns = blockDns(); // a request that escaped the mock would fail, and show up here
 
 /** Intercepts the list endpoint, any query, the key checked; `.reply()` still to say. */
-const listResponses = () =>
-  api.intercept({ method: 'GET', path: (path) => path.split('?')[0] === PATH, headers: { 'x-api-key': 'test-key' } });
+const listResponses = () => api.intercept({ method: 'GET', path: (path) => path.split('?')[0] === PATH, headers: { 'x-api-key': 'test-key' } });
 
 /** A page as the API serves it: `limit` (default 100) and `offset` over `responses`. */
 const page = ({ path }: { path: string }) => {
@@ -77,7 +76,11 @@ describe('undici MockAgent as the dispatcher', () => {
     const seen: string[] = [];
     for await (const response of client.evals.runs.listResponses(RUN)) seen.push(response.prompt_uuid);
     expect(seen).toEqual(responses.map((r) => r.prompt_uuid));
-    expect(calls().map((call) => Number(call.searchParams.offset ?? 0)).sort((a, b) => a - b)).toEqual([0, 100, 200]);
+    expect(
+      calls()
+        .map((call) => Number(call.searchParams.offset ?? 0))
+        .sort((a, b) => a - b),
+    ).toEqual([0, 100, 200]);
   });
 
   it('sees the retry of a 503', async () => {

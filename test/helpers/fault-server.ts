@@ -211,13 +211,14 @@ export async function startFaultServer(options: FaultServerOptions = {}): Promis
         for (const socket of open) socket.destroy();
         server.server.close(() => resolve());
       }),
-    startListening: () => new Promise<void>((resolve, reject) => {
-      server.server.once('error', reject);
-      server.server.listen(port, '127.0.0.1', () => {
-        server.server.off('error', reject);
-        resolve();
-      });
-    }),
+    startListening: () =>
+      new Promise<void>((resolve, reject) => {
+        server.server.once('error', reject);
+        server.server.listen(port, '127.0.0.1', () => {
+          server.server.off('error', reject);
+          resolve();
+        });
+      }),
   });
 }
 

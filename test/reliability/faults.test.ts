@@ -75,7 +75,13 @@ const PERSISTENT: FailCase[] = [
   { name: 'connection closed mid-body (short of content-length)', fault: F.closeMidBody, error: AymaraConnectionError, exact: true, attempts: 2 },
   { name: 'stall before headers', fault: F.stallBeforeHeaders, error: AymaraTimeoutError, attempts: 2, minMs: 2 * TIMEOUT - 50 },
   { name: 'stall mid-body', fault: F.stallMidBody, error: AymaraTimeoutError, attempts: 2, minMs: 2 * TIMEOUT - 50 },
-  { name: 'body dripped 1 byte / 20 ms (slower than the timeout allows)', fault: { kind: 'drip', intervalMs: 20 }, error: AymaraTimeoutError, attempts: 2, minMs: 2 * TIMEOUT - 50 },
+  {
+    name: 'body dripped 1 byte / 20 ms (slower than the timeout allows)',
+    fault: { kind: 'drip', intervalMs: 20 },
+    error: AymaraTimeoutError,
+    attempts: 2,
+    minMs: 2 * TIMEOUT - 50,
+  },
   {
     name: '200 with truncated JSON',
     fault: F.truncatedJSON,
@@ -83,7 +89,8 @@ const PERSISTENT: FailCase[] = [
     attempts: 1,
     check: (e) => {
       const error = e as AymaraResponseValidationError;
-      if (error.path !== '$' || error.status !== 200 || error.requestId !== 'req-truncated') throw new Error(`wrong details: ${error.path} ${error.status} ${error.requestId}`);
+      if (error.path !== '$' || error.status !== 200 || error.requestId !== 'req-truncated')
+        throw new Error(`wrong details: ${error.path} ${error.status} ${error.requestId}`);
     },
   },
   { name: '200 with invalid JSON (HTML)', fault: F.invalidJSON, error: AymaraResponseValidationError, attempts: 1 },
@@ -99,10 +106,37 @@ const PERSISTENT: FailCase[] = [
   },
   // Backoff for the first retry is 0.5 s shortened by up to 25%: 375-500 ms.
   { name: '429 without Retry-After', fault: statusFault(429, undefined, envelope('quota.limit_exceeded')), error: RateLimitError, attempts: 2, minMs: 370 },
-  { name: '429 Retry-After: 1', fault: statusFault(429, { 'retry-after': '1' }, envelope('quota.limit_exceeded')), error: RateLimitError, attempts: 2, minMs: 980, maxMs: 2_500 },
-  { name: '429 retry-after-ms: 30', fault: statusFault(429, { 'retry-after-ms': '30' }, envelope('quota.limit_exceeded')), error: RateLimitError, attempts: 2, maxMs: 350 },
-  { name: '429 Retry-After: 120 (over 60 s: backoff instead)', fault: statusFault(429, { 'retry-after': '120' }, envelope('quota.limit_exceeded')), error: RateLimitError, attempts: 2, minMs: 370, maxMs: 2_000 },
-  { name: '429 Retry-After: garbage (backoff instead)', fault: statusFault(429, { 'retry-after': 'soon' }, envelope('quota.limit_exceeded')), error: RateLimitError, attempts: 2, minMs: 370, maxMs: 2_000 },
+  {
+    name: '429 Retry-After: 1',
+    fault: statusFault(429, { 'retry-after': '1' }, envelope('quota.limit_exceeded')),
+    error: RateLimitError,
+    attempts: 2,
+    minMs: 980,
+    maxMs: 2_500,
+  },
+  {
+    name: '429 retry-after-ms: 30',
+    fault: statusFault(429, { 'retry-after-ms': '30' }, envelope('quota.limit_exceeded')),
+    error: RateLimitError,
+    attempts: 2,
+    maxMs: 350,
+  },
+  {
+    name: '429 Retry-After: 120 (over 60 s: backoff instead)',
+    fault: statusFault(429, { 'retry-after': '120' }, envelope('quota.limit_exceeded')),
+    error: RateLimitError,
+    attempts: 2,
+    minMs: 370,
+    maxMs: 2_000,
+  },
+  {
+    name: '429 Retry-After: garbage (backoff instead)',
+    fault: statusFault(429, { 'retry-after': 'soon' }, envelope('quota.limit_exceeded')),
+    error: RateLimitError,
+    attempts: 2,
+    minMs: 370,
+    maxMs: 2_000,
+  },
   { name: '500 server.internal_error', fault: statusFault(500), error: InternalServerError, exact: true, attempts: 2 },
   {
     name: '502 HTML page from a proxy',
@@ -115,7 +149,14 @@ const PERSISTENT: FailCase[] = [
     },
   },
   { name: '503 without Retry-After', fault: statusFault(503, undefined, ''), error: ServiceUnavailableError, attempts: 2, minMs: 370 },
-  { name: '503 retry-after-ms: -1 (invalid: backoff, not an instant retry)', fault: statusFault(503, { 'retry-after-ms': '-1' }, ''), error: ServiceUnavailableError, attempts: 2, minMs: 370, maxMs: 2_000 },
+  {
+    name: '503 retry-after-ms: -1 (invalid: backoff, not an instant retry)',
+    fault: statusFault(503, { 'retry-after-ms': '-1' }, ''),
+    error: ServiceUnavailableError,
+    attempts: 2,
+    minMs: 370,
+    maxMs: 2_000,
+  },
   { name: '503 Retry-After: 0', fault: statusFault(503, { 'retry-after': '0' }, ''), error: ServiceUnavailableError, attempts: 2, maxMs: 350 },
   { name: '504 empty body', fault: statusFault(504, undefined, ''), error: InternalServerError, exact: true, attempts: 2 },
   { name: '408', fault: statusFault(408, undefined, ''), error: AymaraAPIError, exact: true, attempts: 2 },
@@ -135,8 +176,19 @@ const PERSISTENT: FailCase[] = [
   { name: '403', fault: statusFault(403, undefined, envelope('auth.insufficient_permissions')), error: PermissionDeniedError, attempts: 1 },
   { name: '404', fault: statusFault(404, undefined, envelope('resource.not_found')), error: NotFoundError, attempts: 1 },
   { name: '422', fault: statusFault(422, undefined, envelope('validation.invalid_format')), error: UnprocessableEntityError, attempts: 1 },
-  { name: '401 carrying server.internal_error (not retried: the status decides)', fault: statusFault(401, undefined, envelope('server.internal_error')), error: InternalServerError, attempts: 1 },
-  { name: '300 (not a redirect status the client follows)', fault: statusFault(300, { location: '/elsewhere' }, ''), error: AymaraAPIError, exact: true, attempts: 1 },
+  {
+    name: '401 carrying server.internal_error (not retried: the status decides)',
+    fault: statusFault(401, undefined, envelope('server.internal_error')),
+    error: InternalServerError,
+    attempts: 1,
+  },
+  {
+    name: '300 (not a redirect status the client follows)',
+    fault: statusFault(300, { location: '/elsewhere' }, ''),
+    error: AymaraAPIError,
+    exact: true,
+    attempts: 1,
+  },
   { name: '302 without Location', fault: statusFault(302, undefined, ''), error: AymaraAPIError, exact: true, attempts: 1 },
 ];
 
@@ -145,7 +197,12 @@ function record(row: FaultRow): void {
 }
 
 afterAll(() => {
-  const order = [...PERSISTENT.map((c) => c.name), 'connection refused (closed port)', 'same-origin redirect loop', 'cross-origin redirect (another loopback port)'];
+  const order = [
+    ...PERSISTENT.map((c) => c.name),
+    'connection refused (closed port)',
+    'same-origin redirect loop',
+    'cross-origin redirect (another loopback port)',
+  ];
   const sorted = [...rows.values()].sort((a, b) => order.indexOf(a.fault) - order.indexOf(b.fault));
   printTable('Faults served on every attempt (timeout 400 ms, maxRetries 1)', sorted);
 });
@@ -173,7 +230,14 @@ describe.concurrent('a fault on every attempt ends in the right error after the 
 
   it('connection refused (closed port)', async (ctx) => {
     const counter = attemptCounter();
-    const client = new AymaraAI({ apiKey: SECRET_KEY, baseURL: await closedPortURL(), logLevel: 'off', timeout: TIMEOUT, maxRetries: MAX_RETRIES, middleware: [counter.middleware] });
+    const client = new AymaraAI({
+      apiKey: SECRET_KEY,
+      baseURL: await closedPortURL(),
+      logLevel: 'off',
+      timeout: TIMEOUT,
+      maxRetries: MAX_RETRIES,
+      middleware: [counter.middleware],
+    });
     ctx.onTestFinished(() => client.close());
     const started = performance.now();
     const error = await within(rejectionOf(list(client)), CALL_BOUND);
@@ -260,10 +324,14 @@ describe.concurrent('a fault once, then a good answer: the call returns the righ
 describe.concurrent('redirects', () => {
   for (const status of [301, 302, 303, 307, 308]) {
     it(`a same-origin ${status} is followed with the key and gives the right page`, async (ctx) => {
-      const { server, client } = await faultSetup(ctx, { queue: [{ kind: 'redirect', status, location: '/v2/eval-runs/run-1/responses?limit=5&offset=10&moved=1' }] });
+      const { server, client } = await faultSetup(ctx, {
+        queue: [{ kind: 'redirect', status, location: '/v2/eval-runs/run-1/responses?limit=5&offset=10&moved=1' }],
+      });
       const page = await within(list(client), CALL_BOUND);
       ctx.expect(page.items.map((r) => r.prompt_uuid)).toEqual(EXPECTED_ITEMS);
-      ctx.expect(server.requests.map((r) => r.url)).toEqual(['/v2/eval-runs/run-1/responses?limit=5&offset=10', '/v2/eval-runs/run-1/responses?limit=5&offset=10&moved=1']);
+      ctx
+        .expect(server.requests.map((r) => r.url))
+        .toEqual(['/v2/eval-runs/run-1/responses?limit=5&offset=10', '/v2/eval-runs/run-1/responses?limit=5&offset=10&moved=1']);
       ctx.expect(server.requests.map((r) => r.headers['x-api-key'])).toEqual([SECRET_KEY, SECRET_KEY]);
     });
   }
@@ -273,7 +341,14 @@ describe.concurrent('redirects', () => {
     const started = performance.now();
     const error = await within(rejectionOf(list(client)), CALL_BOUND);
     const leaked = leaksKey(error);
-    record({ fault: 'same-origin redirect loop', attempts: server.requests.length, served: server.requests.length, outcome: (error as Error).name, ms: Math.round(performance.now() - started), leaked });
+    record({
+      fault: 'same-origin redirect loop',
+      attempts: server.requests.length,
+      served: server.requests.length,
+      outcome: (error as Error).name,
+      ms: Math.round(performance.now() - started),
+      leaked,
+    });
     ctx.expect((error as Error).constructor).toBe(AymaraAPIError);
     ctx.expect((error as AymaraAPIError).status).toBe(302);
     ctx.expect((error as Error).message).toMatch(/more than 5 redirects/);
@@ -284,11 +359,22 @@ describe.concurrent('redirects', () => {
   it('a cross-origin redirect is not followed: AymaraAPIError naming the other origin; the other server sees nothing', async (ctx) => {
     const other = await startFaultServer();
     ctx.onTestFinished(() => other.close());
-    const { server, client, counter } = await faultSetup(ctx, { plan: () => ({ kind: 'redirect', status: 307, location: `${other.url}/v2/eval-runs/run-1/responses` }) }, { maxRetries: 2 });
+    const { server, client, counter } = await faultSetup(
+      ctx,
+      { plan: () => ({ kind: 'redirect', status: 307, location: `${other.url}/v2/eval-runs/run-1/responses` }) },
+      { maxRetries: 2 },
+    );
     const started = performance.now();
     const error = await within(rejectionOf(list(client)), CALL_BOUND);
     const leaked = leaksKey(error);
-    record({ fault: 'cross-origin redirect (another loopback port)', attempts: counter.attempts, served: server.requests.length, outcome: `${(error as Error).name} ${(error as AymaraAPIError).status}`, ms: Math.round(performance.now() - started), leaked });
+    record({
+      fault: 'cross-origin redirect (another loopback port)',
+      attempts: counter.attempts,
+      served: server.requests.length,
+      outcome: `${(error as Error).name} ${(error as AymaraAPIError).status}`,
+      ms: Math.round(performance.now() - started),
+      leaked,
+    });
     ctx.expect((error as Error).constructor).toBe(AymaraAPIError);
     ctx.expect((error as AymaraAPIError).status).toBe(307);
     ctx.expect((error as Error).message).toContain(other.url);
@@ -300,7 +386,9 @@ describe.concurrent('redirects', () => {
 
   it('a redirect to the same port under another host name is another origin: not followed', async (ctx) => {
     // http://localhost:PORT reaches this very server, so a followed redirect would show up in its requests.
-    const { server, client } = await faultSetup(ctx, { plan: () => ({ kind: 'redirect', location: `http://localhost:${new URL(server.url).port}/v2/eval-runs/run-1/responses` }) });
+    const { server, client } = await faultSetup(ctx, {
+      plan: () => ({ kind: 'redirect', location: `http://localhost:${new URL(server.url).port}/v2/eval-runs/run-1/responses` }),
+    });
     const error = await within(rejectionOf(list(client)), CALL_BOUND);
     ctx.expect((error as Error).constructor).toBe(AymaraAPIError);
     ctx.expect((error as Error).message).toContain('http://localhost:');
@@ -350,7 +438,15 @@ describe.concurrent('a user `fetch` that ignores its AbortSignal still cannot ou
   ] as const) {
     it(`${name}: AymaraTimeoutError after each attempt's deadline`, async (ctx) => {
       const counter = attemptCounter();
-      const client = new AymaraAI({ apiKey: SECRET_KEY, baseURL: 'http://127.0.0.1:9', fetch: fetchFn, logLevel: 'off', timeout: 300, maxRetries: 1, middleware: [counter.middleware] });
+      const client = new AymaraAI({
+        apiKey: SECRET_KEY,
+        baseURL: 'http://127.0.0.1:9',
+        fetch: fetchFn,
+        logLevel: 'off',
+        timeout: 300,
+        maxRetries: 1,
+        middleware: [counter.middleware],
+      });
       const started = performance.now();
       const error = await within(rejectionOf(list(client)), CALL_BOUND);
       const ms = Math.round(performance.now() - started);

@@ -40,7 +40,9 @@ describe.concurrent('pagination under faults', () => {
     const started = performance.now();
     const ids = await within(collect(client.evals.runs.listResponses('run-1', { limit: LIMIT })), BOUND_MS, 'for await');
     const ms = Math.round(performance.now() - started);
-    console.log(`PAGINATION ${JSON.stringify({ faults: '503/reset alternating, once per page', responses: ids.length, pages: PAGES, requests: server.requests.length, attempts: counter.attempts, ms })}`);
+    console.log(
+      `PAGINATION ${JSON.stringify({ faults: '503/reset alternating, once per page', responses: ids.length, pages: PAGES, requests: server.requests.length, attempts: counter.attempts, ms })}`,
+    );
     expect(ids).toEqual(expectedIds);
     expect(new Set(ids).size).toBe(TOTAL);
     // Each page: one failed attempt, one good one; no offset asked for a third time.
@@ -62,7 +64,9 @@ describe.concurrent('pagination under faults', () => {
     const { server, client } = await faultSetup(ctx, { total: TOTAL, plan }, { timeout: 600 });
     const started = performance.now();
     const ids = await within(collect(client.evals.runs.listResponses('run-1', { limit: LIMIT })), BOUND_MS, 'for await');
-    console.log(`PAGINATION ${JSON.stringify({ faults: '429/500/reset/cut/stall, once per page', responses: ids.length, requests: server.requests.length, ms: Math.round(performance.now() - started) })}`);
+    console.log(
+      `PAGINATION ${JSON.stringify({ faults: '429/500/reset/cut/stall, once per page', responses: ids.length, requests: server.requests.length, ms: Math.round(performance.now() - started) })}`,
+    );
     expect(ids).toEqual(expectedIds);
     expect([...seen.values()].every((n) => n === 2)).toBe(true);
   });
@@ -71,7 +75,11 @@ describe.concurrent('pagination under faults', () => {
     // Page 7 (offset 700) answers 503 on every attempt.
     const { server, client } = await faultSetup(
       ctx,
-      { total: TOTAL, plan: (_n, _req, url) => (url.searchParams.get('offset') === '700' ? { kind: 'status', status: 503, headers: { 'retry-after-ms': '5' }, body: '' } : undefined) },
+      {
+        total: TOTAL,
+        plan: (_n, _req, url) =>
+          url.searchParams.get('offset') === '700' ? { kind: 'status', status: 503, headers: { 'retry-after-ms': '5' }, body: '' } : undefined,
+      },
       { timeout: 5_000 },
     );
     const ids: string[] = [];

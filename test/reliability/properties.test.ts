@@ -265,7 +265,14 @@ describe('random answers from a loopback server (default client)', () => {
     const location = fc
       .oneof(
         headerValue,
-        fc.constantFrom('/v2/eval-runs/run-1/responses?moved=1', `${other.url}/v2/eval-runs/run-1/responses`, `http://localhost:${new URL(server.url).port}/x`, 'http://[::1', '//127.0.0.1:1/x', ''),
+        fc.constantFrom(
+          '/v2/eval-runs/run-1/responses?moved=1',
+          `${other.url}/v2/eval-runs/run-1/responses`,
+          `http://localhost:${new URL(server.url).port}/x`,
+          'http://[::1',
+          '//127.0.0.1:1/x',
+          '',
+        ),
         fc.webPath(),
       )
       // Only loopback targets, so that even a client bug could not send traffic off this machine.
@@ -351,19 +358,29 @@ describe('random answers from a user `fetch` (fetch transport)', () => {
 
 describe('Retry-After parsing', () => {
   it('any retry-after / retry-after-ms values give no wait (undefined) or a wait in [0, 60 s]', () => {
-    const value = fc.oneof(fc.string(), fc.integer().map(String), fc.double().map(String), fc.date({ noInvalidDate: true }).map((d) => d.toUTCString()));
+    const value = fc.oneof(
+      fc.string(),
+      fc.integer().map(String),
+      fc.double().map(String),
+      fc.date({ noInvalidDate: true }).map((d) => d.toUTCString()),
+    );
     fc.assert(
-      fc.property(fc.option(value, { nil: undefined }), fc.option(value, { nil: undefined }), fc.integer({ min: 0, max: 4_102_444_800_000 }), (ms, after, now) => {
-        const headers: Record<string, string> = {};
-        if (ms !== undefined) headers['retry-after-ms'] = ms;
-        if (after !== undefined) headers['retry-after'] = after;
-        const delay = retryAfterDelay(headers, now);
-        if (delay !== undefined) {
-          expect(Number.isFinite(delay)).toBe(true);
-          expect(delay).toBeGreaterThanOrEqual(0);
-          expect(delay).toBeLessThanOrEqual(60_000);
-        }
-      }),
+      fc.property(
+        fc.option(value, { nil: undefined }),
+        fc.option(value, { nil: undefined }),
+        fc.integer({ min: 0, max: 4_102_444_800_000 }),
+        (ms, after, now) => {
+          const headers: Record<string, string> = {};
+          if (ms !== undefined) headers['retry-after-ms'] = ms;
+          if (after !== undefined) headers['retry-after'] = after;
+          const delay = retryAfterDelay(headers, now);
+          if (delay !== undefined) {
+            expect(Number.isFinite(delay)).toBe(true);
+            expect(delay).toBeGreaterThanOrEqual(0);
+            expect(delay).toBeLessThanOrEqual(60_000);
+          }
+        },
+      ),
       { numRuns: 1_000 },
     );
   });

@@ -75,7 +75,11 @@ export interface FaultRow {
 }
 
 export function printTable(title: string, rows: FaultRow[]): void {
-  const lines = [`${title}`, '| fault | client attempts | requests the server saw | outcome | time (ms) | key leaked |', '| --- | --- | --- | --- | --- | --- |'];
+  const lines = [
+    `${title}`,
+    '| fault | client attempts | requests the server saw | outcome | time (ms) | key leaked |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
   for (const r of rows) lines.push(`| ${r.fault} | ${r.attempts} | ${r.served} | ${r.outcome} | ${r.ms} | ${r.leaked ? 'YES' : 'no'} |`);
   console.log(lines.join('\n'));
 }

@@ -107,7 +107,13 @@ interface Instance {
  * Spawns `bin args` (args built for a given port), waits until the port accepts connections. If the process dies
  * first (say the port was taken between freePort() and bind), tries again on another port, up to 3 times.
  */
-async function spawnListening(name: string, dir: string, bin: string, argsFor: (port: number) => string[], logs: () => string): Promise<Omit<Instance, 'url' | 'dir'>> {
+async function spawnListening(
+  name: string,
+  dir: string,
+  bin: string,
+  argsFor: (port: number) => string[],
+  logs: () => string,
+): Promise<Omit<Instance, 'url' | 'dir'>> {
   let lastFailure = '';
   for (let tries = 0; tries < 3; tries++) {
     const port = await freePort();
@@ -153,7 +159,11 @@ async function spawnListening(name: string, dir: string, bin: string, argsFor: (
     }
     lastFailure =
       `${name} (${bin} ${argsFor(port).join(' ')}) ` +
-      (spawnError ? `could not start: ${spawnError.message}` : alive() ? `did not accept connections within ${START_TIMEOUT_MS} ms` : `exited with ${child.exitCode ?? child.signalCode}`) +
+      (spawnError
+        ? `could not start: ${spawnError.message}`
+        : alive()
+          ? `did not accept connections within ${START_TIMEOUT_MS} ms`
+          : `exited with ${child.exitCode ?? child.signalCode}`) +
       `\n--- output ---\n${output}\n--- logs ---\n${logs()}`;
     // Bind races are worth another port; anything else (bad config, missing module) is not.
     if (!/Address already in use|EADDRINUSE|Could not create listening socket/i.test(output + logs())) break;

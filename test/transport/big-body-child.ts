@@ -41,7 +41,5 @@ const maxRSSAfter = process.resourceUsage().maxRSS * 1024;
 const peak = Math.max(sampled, maxRSSAfter > maxRSSBefore ? maxRSSAfter : 0);
 
 await client.close();
-process.stdout.write(
-  `${JSON.stringify({ ...result, growthMB: (peak - before) / MB, beforeMB: before / MB, peakMB: peak / MB })}\n`,
-);
+process.stdout.write(`${JSON.stringify({ ...result, growthMB: (peak - before) / MB, beforeMB: before / MB, peakMB: peak / MB })}\n`);
 process.exit(0);

@@ -134,23 +134,19 @@ describe('a 200 MB body against the default 64 MiB maxResponseSize', () => {
   it.for([
     { framing: 'chunked (no content-length)', withLength: false, bound: `${MAX_GROWTH_AT_DEFAULT_LIMIT_CHUNKED_MB} MB` },
     { framing: 'with its content-length', withLength: true, bound: `${MAX_GROWTH_MB} MB` },
-  ])(
-    '$framing: AymaraResponseValidationError naming the limit, not retried, RSS growth under $bound',
-    { timeout: 120_000 },
-    async ({ withLength }, ctx) => {
-      const { server, bigRequests } = await bigBodyServer(ctx, 200 * MB, withLength);
-      const report = await runChild(server.url, { maxRetries: 2 });
-      const summary = JSON.stringify(report);
-      expect(report.outcome, summary).toBe('rejected');
-      expect(report.name, summary).toBe('AymaraResponseValidationError');
-      // Names the option and its value (64 MiB = 67,108,864 bytes).
-      expect(report.message, summary).toMatch(/maxResponseSize/);
-      expect(report.message, summary).toMatch(/64 ?MiB|67[,. _]?108[,. _]?864/);
-      expect(bigRequests(), 'the big body was requested again: retried').toBe(1);
-      expect(report.growthMB, summary).toBeLessThan(withLength ? MAX_GROWTH_MB : MAX_GROWTH_AT_DEFAULT_LIMIT_CHUNKED_MB);
-      ctx.annotate(`RSS growth ${report.growthMB.toFixed(1)} MB`);
-    },
-  );
+  ])('$framing: AymaraResponseValidationError naming the limit, not retried, RSS growth under $bound', { timeout: 120_000 }, async ({ withLength }, ctx) => {
+    const { server, bigRequests } = await bigBodyServer(ctx, 200 * MB, withLength);
+    const report = await runChild(server.url, { maxRetries: 2 });
+    const summary = JSON.stringify(report);
+    expect(report.outcome, summary).toBe('rejected');
+    expect(report.name, summary).toBe('AymaraResponseValidationError');
+    // Names the option and its value (64 MiB = 67,108,864 bytes).
+    expect(report.message, summary).toMatch(/maxResponseSize/);
+    expect(report.message, summary).toMatch(/64 ?MiB|67[,. _]?108[,. _]?864/);
+    expect(bigRequests(), 'the big body was requested again: retried').toBe(1);
+    expect(report.growthMB, summary).toBeLessThan(withLength ? MAX_GROWTH_MB : MAX_GROWTH_AT_DEFAULT_LIMIT_CHUNKED_MB);
+    ctx.annotate(`RSS growth ${report.growthMB.toFixed(1)} MB`);
+  });
 
   it('chunked, with maxResponseSize 16 MiB: stopped early, so RSS growth stays far below the body size', { timeout: 120_000 }, async (ctx) => {
     const { server, bigRequests } = await bigBodyServer(ctx, 200 * MB, false);
@@ -192,7 +188,14 @@ describe('a small custom maxResponseSize', () => {
     const server = await pageServer(ctx, paddedPage(4_097));
     const c = client(ctx, server.url, { maxResponseSize: 4_096, maxRetries: 2 } as ClientOptions);
     for (const call of [1, 2]) {
-      const error = await within(c.evals.runs.listResponses('run-1').then(() => 'resolved', (e: unknown) => e), 5_000, `call ${call}`);
+      const error = await within(
+        c.evals.runs.listResponses('run-1').then(
+          () => 'resolved',
+          (e: unknown) => e,
+        ),
+        5_000,
+        `call ${call}`,
+      );
       expect(error, `call ${call}`).toBeInstanceOf(AymaraResponseValidationError);
       expect((error as Error).message).toMatch(/maxResponseSize/);
       expect((error as Error).message).toMatch(/4[,. _]?096|4 KiB/);
@@ -213,7 +216,13 @@ describe('a small custom maxResponseSize', () => {
     expect(compressed.length).toBeLessThan(64 * 1024);
     const server = await pageServer(ctx, compressed, { 'content-encoding': 'gzip' });
     const c = client(ctx, server.url, { maxResponseSize: MB, maxRetries: 2 } as ClientOptions);
-    const error = await within(c.evals.runs.listResponses('run-1').then(() => 'resolved', (e: unknown) => e), 5_000);
+    const error = await within(
+      c.evals.runs.listResponses('run-1').then(
+        () => 'resolved',
+        (e: unknown) => e,
+      ),
+      5_000,
+    );
     expect(error).toBeInstanceOf(AymaraResponseValidationError);
     expect((error as Error).message).toMatch(/maxResponseSize/);
     expect(server.requests).toHaveLength(1);
@@ -226,4 +235,3 @@ describe('a small custom maxResponseSize', () => {
     expect(page.items).toHaveLength(1);
   });
 });
-

@@ -44,59 +44,73 @@ async function stallingServer(backlog = 4_096) {
 }
 
 describe('close() with 1,000 calls in flight on a stalling server', () => {
-  it('every call rejects within 1 s with AymaraAbortError, close() is prompt, nothing is sent after it, later calls reject at once', { timeout: 60_000 }, async (ctx) => {
-    const CALLS = 1_000;
-    const server = await stallingServer();
-    const client = new AymaraAI({ apiKey: KEY, baseURL: server.url, timeout: 30_000, maxRetries: 2, logLevel: 'off' });
-    ctx.onTestFinished(() => server.close());
+  it(
+    'every call rejects within 1 s with AymaraAbortError, close() is prompt, nothing is sent after it, later calls reject at once',
+    { timeout: 60_000 },
+    async (ctx) => {
+      const CALLS = 1_000;
+      const server = await stallingServer();
+      const client = new AymaraAI({ apiKey: KEY, baseURL: server.url, timeout: 30_000, maxRetries: 2, logLevel: 'off' });
+      ctx.onTestFinished(() => server.close());
 
-    const settledAt: number[] = [];
-    const calls = Array.from({ length: CALLS }, (_, i) =>
-      client.evals.runs.listResponses(`run-${i}`).finally(() => {
-        settledAt.push(performance.now());
-      }),
-    );
-    const errors = rejections(calls);
+      const settledAt: number[] = [];
+      const calls = Array.from({ length: CALLS }, (_, i) =>
+        client.evals.runs.listResponses(`run-${i}`).finally(() => {
+          settledAt.push(performance.now());
+        }),
+      );
+      const errors = rejections(calls);
 
-    // Let the requests reach the server: wait until no new one has arrived for 300 ms (at most 15 s).
-    let last = -1;
-    await eventually(() => {
-      const stable = server.requests === last && server.requests > 0;
-      last = server.requests;
-      return stable;
-    }, 15_000, 300);
-    expect(settledAt, 'calls settled before close()').toEqual([]);
+      // Let the requests reach the server: wait until no new one has arrived for 300 ms (at most 15 s).
+      let last = -1;
+      await eventually(
+        () => {
+          const stable = server.requests === last && server.requests > 0;
+          last = server.requests;
+          return stable;
+        },
+        15_000,
+        300,
+      );
+      expect(settledAt, 'calls settled before close()').toEqual([]);
 
-    const requestsAtClose = server.requests;
-    const connectionsAtClose = server.connections;
-    const closedAt = performance.now();
-    await within(client.close(), 1_000, 'close()');
-    const closeTook = performance.now() - closedAt;
+      const requestsAtClose = server.requests;
+      const connectionsAtClose = server.connections;
+      const closedAt = performance.now();
+      await within(client.close(), 1_000, 'close()');
+      const closeTook = performance.now() - closedAt;
 
-    const all = await within(errors, 2_000, 'the calls in flight');
-    const lastSettled = Math.max(...settledAt) - closedAt;
-    expect(all.filter((e) => !(e instanceof AymaraAbortError)).map(String).slice(0, 5), 'not AymaraAbortError').toEqual([]);
-    expect((all[0] as Error).message).toMatch(/client was closed/i);
-    expect(lastSettled, `the last call settled ${Math.round(lastSettled)} ms after close()`).toBeLessThan(1_000);
-    expect(closeTook).toBeLessThan(1_000);
+      const all = await within(errors, 2_000, 'the calls in flight');
+      const lastSettled = Math.max(...settledAt) - closedAt;
+      expect(
+        all
+          .filter((e) => !(e instanceof AymaraAbortError))
+          .map(String)
+          .slice(0, 5),
+        'not AymaraAbortError',
+      ).toEqual([]);
+      expect((all[0] as Error).message).toMatch(/client was closed/i);
+      expect(lastSettled, `the last call settled ${Math.round(lastSettled)} ms after close()`).toBeLessThan(1_000);
+      expect(closeTook).toBeLessThan(1_000);
 
-    // A call after close() rejects at once and sends nothing.
-    const started = performance.now();
-    const after = await within(rejections([client.evals.runs.listResponses('run-after')]), 1_000, 'a call after close()');
-    expect(after[0]).toBeInstanceOf(AymaraError);
-    expect((after[0] as Error).message).toMatch(/client is closed/i);
-    expect(performance.now() - started).toBeLessThan(500);
+      // A call after close() rejects at once and sends nothing.
+      const started = performance.now();
+      const after = await within(rejections([client.evals.runs.listResponses('run-after')]), 1_000, 'a call after close()');
+      expect(after[0]).toBeInstanceOf(AymaraError);
+      expect((after[0] as Error).message).toMatch(/client is closed/i);
+      expect(performance.now() - started).toBeLessThan(500);
 
-    // No request reaches the server after close(): no retry, no replay, nothing queued. (Connections are not
-    // counted: Node's bundled undici, behind the global fetch, reconnects once for each request aborted in flight,
-    // then closes the socket without sending anything. That is the runtime's pool, not the SDK's.)
-    await sleep(1_200);
-    expect(server.requests - requestsAtClose, 'requests sent after close()').toBe(0);
-    ctx.annotate(
-      `${requestsAtClose} requests in flight at close(); close() took ${Math.round(closeTook)} ms; the last call settled ${Math.round(lastSettled)} ms after it; ` +
-        `${server.connections - connectionsAtClose} connections accepted after it, with no request`,
-    );
-  });
+      // No request reaches the server after close(): no retry, no replay, nothing queued. (Connections are not
+      // counted: Node's bundled undici, behind the global fetch, reconnects once for each request aborted in flight,
+      // then closes the socket without sending anything. That is the runtime's pool, not the SDK's.)
+      await sleep(1_200);
+      expect(server.requests - requestsAtClose, 'requests sent after close()').toBe(0);
+      ctx.annotate(
+        `${requestsAtClose} requests in flight at close(); close() took ${Math.round(closeTook)} ms; the last call settled ${Math.round(lastSettled)} ms after it; ` +
+          `${server.connections - connectionsAtClose} connections accepted after it, with no request`,
+      );
+    },
+  );
 });
 
 describe('close() and retries', () => {

@@ -10,7 +10,12 @@ import { startServer } from '../helpers/server.js';
 import { stubNoProxyEnv } from './helpers.js';
 
 const KEY = 'encoding-test-key';
-const ITEMS = Array.from({ length: 500 }, (_, i) => ({ prompt_uuid: `p-${i}`, response_uuid: `r-${i}`, content: `answer number ${i}`, is_passed: i % 3 !== 0 }));
+const ITEMS = Array.from({ length: 500 }, (_, i) => ({
+  prompt_uuid: `p-${i}`,
+  response_uuid: `r-${i}`,
+  content: `answer number ${i}`,
+  is_passed: i % 3 !== 0,
+}));
 const PAGE = JSON.stringify({ items: ITEMS, count: ITEMS.length });
 
 beforeEach(stubNoProxyEnv);
@@ -46,7 +51,12 @@ describe.concurrent('a compressed body sent without being asked for is decoded',
         });
         for (const call of [1, 2]) {
           const page = await within(client.evals.runs.listResponses('run-1', { limit: 500 }), 5_000, `call ${call}`);
-          ctx.expect(page.items.map((item) => item.prompt_uuid), `call ${call}`).toEqual(ITEMS.map((item) => item.prompt_uuid));
+          ctx
+            .expect(
+              page.items.map((item) => item.prompt_uuid),
+              `call ${call}`,
+            )
+            .toEqual(ITEMS.map((item) => item.prompt_uuid));
           ctx.expect(page.count).toBe(ITEMS.length);
         }
         ctx.expect(server.requests).toHaveLength(2);

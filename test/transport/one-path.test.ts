@@ -35,7 +35,14 @@ async function server(ctx: Ctx, handler: Parameters<typeof startServer>[0]): Pro
 
 /** Two calls, one after the other, on the same client: the first request of the client and a later one. */
 async function twoCalls(c: AymaraAI, options?: Parameters<AymaraAI['evals']['runs']['listResponses']>[2]): Promise<[Outcome, Outcome]> {
-  const call = (what: string) => outcomeOf(within(c.evals.runs.listResponses(RUN, undefined, options).then((page) => page.items), 5_000, what));
+  const call = (what: string) =>
+    outcomeOf(
+      within(
+        c.evals.runs.listResponses(RUN, undefined, options).then((page) => page.items),
+        5_000,
+        what,
+      ),
+    );
   const first = await call('call 1');
   const second = await call('call 2');
   return [first, second];

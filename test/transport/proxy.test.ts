@@ -127,7 +127,13 @@ describe('a loopback http:// base URL never goes through a proxy', () => {
     vi.stubEnv('HTTP_PROXY', proxy.url);
     const client = new AymaraAI({ apiKey: KEY, baseURL: 'http://api.aymara.test', allowInsecureHTTP: true, maxRetries: 0, logLevel: 'off' });
     ctx.onTestFinished(() => client.close());
-    const error = await within(client.evals.runs.listResponses('run-1').then(() => 'resolved', (e: unknown) => e), 5_000);
+    const error = await within(
+      client.evals.runs.listResponses('run-1').then(
+        () => 'resolved',
+        (e: unknown) => e,
+      ),
+      5_000,
+    );
     // The proxy answers 502 to everything (a forwarded request or a CONNECT).
     expect(error).toBeInstanceOf(AymaraError);
     expect(proxy.seen.length).toBeGreaterThanOrEqual(1);
@@ -152,7 +158,13 @@ describe("a proxy's 407", () => {
       vi.stubEnv(variable, proxy.url);
       const client = new AymaraAI({ apiKey: KEY, baseURL, allowInsecureHTTP: true, logLevel: 'off' });
       ctx.onTestFinished(() => client.close());
-      const error = await within(client.evals.runs.listResponses('run-1').then(() => 'resolved', (e: unknown) => e), 5_000);
+      const error = await within(
+        client.evals.runs.listResponses('run-1').then(
+          () => 'resolved',
+          (e: unknown) => e,
+        ),
+        5_000,
+      );
       expect(error).toBeInstanceOf(AymaraAPIError);
       expect((error as AymaraAPIError).status).toBe(407);
       expect((error as Error).message).toMatch(/proxy/i);

@@ -33,7 +33,14 @@ export class Runs {
    */
   get(evalRunUUID: string, params?: GetRunParams, options?: RequestOptions): APIPromise<EvalRun> {
     return this.#client._request<EvalRun>(
-      { method: 'GET', path: '/v2/eval-runs/{eval_run_uuid}', pathParams: { eval_run_uuid: evalRunUUID }, params, paramsSchema: GetRunParamsSchema, responseSchema: EvalRunSchema },
+      {
+        method: 'GET',
+        path: '/v2/eval-runs/{eval_run_uuid}',
+        pathParams: { eval_run_uuid: evalRunUUID },
+        params,
+        paramsSchema: GetRunParamsSchema,
+        responseSchema: EvalRunSchema,
+      },
       options,
     );
   }
