@@ -71,7 +71,17 @@ process.stdout.write(JSON.stringify({ importMs, items }) + '\\n');
  * its `exports`, to the built files a user installs.
  */
 async function bundle(entryPoint, outfile, format) {
-  const result = await build({ entryPoints: [entryPoint], outfile, platform: 'node', bundle: true, minify: true, format, metafile: true, logLevel: 'error', tsconfigRaw: '{}' });
+  const result = await build({
+    entryPoints: [entryPoint],
+    outfile,
+    platform: 'node',
+    bundle: true,
+    minify: true,
+    format,
+    metafile: true,
+    logLevel: 'error',
+    tsconfigRaw: '{}',
+  });
   const code = readFileSync(outfile);
   const output = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith(outfile.slice(outfile.lastIndexOf('.'))))[1];
   const byPackage = {};
@@ -79,7 +89,12 @@ async function bundle(entryPoint, outfile, format) {
     const pkg = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? (/(^|\/)dist\//.test(path) ? 'aymara-ai (dist)' : 'entry');
     byPackage[pkg] = (byPackage[pkg] ?? 0) + bytesInOutput;
   }
-  return { file: outfile, bytes: code.length, gzipBytes: gzipSync(code).length, bytesByPackage: Object.fromEntries(Object.entries(byPackage).sort((a, b) => b[1] - a[1])) };
+  return {
+    file: outfile,
+    bytes: code.length,
+    gzipBytes: gzipSync(code).length,
+    bytesByPackage: Object.fromEntries(Object.entries(byPackage).sort((a, b) => b[1] - a[1])),
+  };
 }
 
 /**
@@ -109,7 +124,11 @@ async function bundleAll() {
   for (const [format, ext] of Object.entries(FORMATS)) {
     for (const [client, entry] of Object.entries(ENTRIES)) {
       bundles[`${client}.${format}`] = { client, format, ...(await bundle(entry, `${OUT_DIR}${client}.${ext}`, format)) };
-      modules[`${client}.${format}`] = { client, format, ...(await bundle(`${OUT_DIR}${client}-module-entry.mjs`, `${OUT_DIR}${client}-module.${ext}`, format)) };
+      modules[`${client}.${format}`] = {
+        client,
+        format,
+        ...(await bundle(`${OUT_DIR}${client}-module-entry.mjs`, `${OUT_DIR}${client}-module.${ext}`, format)),
+      };
     }
   }
   return { bundles, modules, requireConsumer };
@@ -193,7 +212,8 @@ async function coldImports(modules, env) {
 
 export async function main() {
   const { bundles, modules, requireConsumer } = await bundleAll();
-  for (const b of [...Object.values(bundles), requireConsumer]) log(`  bundle ${b.client}.${b.format}: ${b.bytes} bytes, ${b.gzipBytes} gzip ${JSON.stringify(b.bytesByPackage)}`);
+  for (const b of [...Object.values(bundles), requireConsumer])
+    log(`  bundle ${b.client}.${b.format}: ${b.bytes} bytes, ${b.gzipBytes} gzip ${JSON.stringify(b.bytesByPackage)}`);
   const server = await startServer({ responses: 1000, pageSize: 100 });
   try {
     // Nothing that changes how the SDK or openai-node behave (proxies, log level, keys) leaks in from the shell.
@@ -269,7 +289,13 @@ export async function main() {
       importRuns: IMPORT_RUNS,
       nodeBaselineMs: medians.node,
       formats,
-      requireConsumer: { bytes: requireConsumer.bytes, gzipBytes: requireConsumer.gzipBytes, bundleLimitBytes: BUNDLE_LIMIT_BYTES, runs: !requireError, bytesByPackage: requireConsumer.bytesByPackage },
+      requireConsumer: {
+        bytes: requireConsumer.bytes,
+        gzipBytes: requireConsumer.gzipBytes,
+        bundleLimitBytes: BUNDLE_LIMIT_BYTES,
+        runs: !requireError,
+        bytesByPackage: requireConsumer.bytesByPackage,
+      },
       medians,
       runsMs: Object.fromEntries(Object.entries(times).map(([name, t]) => [name, t.map((v) => round(v, 1))])),
       importRunsMs: imports?.runsMs,
