@@ -151,6 +151,8 @@ export function createTransport(options: TransportOptions): Next {
   return send;
 }
 
+const EMPTY = new Uint8Array(0);
+
 /**
  * The body as text, read as a stream and decoded as UTF-8 (fetch has already undone the content-encoding),
  * a byte order mark dropped. Stops reading, and fails, as soon as it grows past `limit` bytes.
@@ -172,20 +174,29 @@ async function readBody(response: Response, limit: number, request: AymaraReques
     throw tooLarge();
   }
   if (!response.body) return '';
+  // The bytes are held as they came and decoded once the body is whole: while reading, memory holds the body once
+  // (no decoded copy beside chunks waiting to be collected), so a body cut off at the limit costs about the limit.
   const reader = response.body.getReader();
-  const decoder = new TextDecoder(); // drops a leading BOM; invalid bytes become U+FFFD and fail JSON parsing or the schema
-  let text = '';
+  const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) return text + decoder.decode();
+    if (done) break;
     size += value.byteLength;
     if (size > limit) {
+      chunks.length = 0;
       await reader.cancel().catch(() => undefined);
       throw tooLarge();
     }
-    text += decoder.decode(value, { stream: true });
+    chunks.push(value);
   }
+  const decoder = new TextDecoder(); // drops a leading BOM; invalid bytes become U+FFFD and fail JSON parsing or the schema
+  let text = '';
+  for (let i = 0; i < chunks.length; i++) {
+    text += decoder.decode(chunks[i], { stream: true });
+    chunks[i] = EMPTY; // let each chunk go as soon as it is decoded
+  }
+  return text + decoder.decode();
 }
 
 /** The `code` of an error or of its cause (fetch wraps network failures in `TypeError('fetch failed')`). */
