@@ -117,21 +117,24 @@ async function bigBodyServer(ctx: Ctx, bigBytes: number, withLength: boolean): P
   return { server, bigRequests: () => big };
 }
 
-/**
- * RSS growth allowed for a 200 MB body. A chunked body gives no size up front, so up to the whole 64 MiB limit is read
- * and held before the SDK knows it is too large; the bound says it holds about that much and no more (0.1.0 read the
- * whole body and grew by about 810 MB).
- */
+/** RSS growth allowed for a 200 MB body the SDK can refuse before holding much of it (0.1.0 grew by about 810 MB). */
 const MAX_GROWTH_MB = 100;
+/**
+ * A chunked body gives no size up front, so the whole 64 MiB limit is read and held before the SDK knows the body is
+ * too large, and fetch itself leaves garbage behind as it streams (on Node 24, streaming 64 MiB through fetch while
+ * holding nothing raises RSS by about 75 MB). Measured here: 85-106 MB, the higher figures on a loaded machine. The
+ * bound says the body was stopped at the limit, with room for the collector's lag, and far under the 200 MB body.
+ */
+const MAX_GROWTH_AT_DEFAULT_LIMIT_CHUNKED_MB = 128;
 
 describe('a 200 MB body against the default 64 MiB maxResponseSize', () => {
   it.for([
-    { framing: 'chunked (no content-length)', withLength: false },
-    { framing: 'with its content-length', withLength: true },
+    { framing: 'chunked (no content-length)', withLength: false, bound: MAX_GROWTH_AT_DEFAULT_LIMIT_CHUNKED_MB },
+    { framing: 'with its content-length', withLength: true, bound: MAX_GROWTH_MB },
   ])(
-    `$framing: AymaraResponseValidationError naming the limit, not retried, RSS growth under ${MAX_GROWTH_MB} MB`,
+    '$framing: AymaraResponseValidationError naming the limit, not retried, RSS growth under $bound MB',
     { timeout: 120_000 },
-    async ({ withLength }, ctx) => {
+    async ({ withLength, bound }, ctx) => {
       const { server, bigRequests } = await bigBodyServer(ctx, 200 * MB, withLength);
       const report = await runChild(server.url, { maxRetries: 2 });
       const summary = JSON.stringify(report);
@@ -141,7 +144,7 @@ describe('a 200 MB body against the default 64 MiB maxResponseSize', () => {
       expect(report.message, summary).toMatch(/maxResponseSize/);
       expect(report.message, summary).toMatch(/64 ?MiB|67[,. _]?108[,. _]?864/);
       expect(bigRequests(), 'the big body was requested again: retried').toBe(1);
-      expect(report.growthMB, summary).toBeLessThan(MAX_GROWTH_MB);
+      expect(report.growthMB, summary).toBeLessThan(bound);
       ctx.annotate(`RSS growth ${report.growthMB.toFixed(1)} MB`);
     },
   );
