@@ -65,15 +65,7 @@ export const BACKENDS: BackendKind[] = [
   },
 ];
 
-/** What a promise rejects with; fails the test when it resolves. */
-export async function rejectionOf(promise: PromiseLike<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to reject, but it resolved');
-}
+export { rejectionOf } from '../helpers/server.js';
 
 /** Every item's prompt_uuid, in the order iteration yields them. */
 export async function uuidsOf(iterable: AsyncIterable<{ prompt_uuid: string }>): Promise<string[]> {
