@@ -19,7 +19,7 @@ export function requestIdOf(response: AymaraResponse): string | undefined {
  * A WHATWG `Response` holding the body text, its body unread. The body is already decoded, so the headers that
  * described the encoded bytes (`content-encoding`, `content-length`) are left out: forwarded as is, it stays true.
  */
-export function toWebResponse(response: AymaraResponse): Response {
+function toWebResponse(response: AymaraResponse): Response {
   const headers = new Headers(response.headers);
   headers.delete('content-encoding');
   headers.delete('content-length');

@@ -62,7 +62,7 @@ export interface RequestOptions {
 /** A value of an extra query parameter; `undefined` leaves the parameter out. */
 export type QueryValue = string | number | boolean | undefined;
 
-export const DEFAULT_BASE_URL = 'https://api.aymara.ai';
+const DEFAULT_BASE_URL = 'https://api.aymara.ai';
 
 export interface ResolvedConfig {
   apiKey: string;
@@ -88,16 +88,16 @@ function check(ok: boolean, message: string): void {
   if (!ok) throw new AymaraInputError(message);
 }
 
-export function checkTimeout(name: string, value: number | undefined): void {
+function checkTimeout(name: string, value: number | undefined): void {
   if (value !== undefined)
     check(typeof value === 'number' && value > 0 && value <= 2_147_483_647, `\`${name}\` must be a number of milliseconds > 0; got ${String(value)}`);
 }
 
-export function checkCount(name: string, value: number | undefined, min: number): void {
+function checkCount(name: string, value: number | undefined, min: number): void {
   if (value !== undefined) check(Number.isSafeInteger(value) && value >= min, `\`${name}\` must be an integer >= ${min}; got ${String(value)}`);
 }
 
-export function checkHeaders(name: string, headers: Record<string, string> | undefined): void {
+function checkHeaders(name: string, headers: Record<string, string> | undefined): void {
   if (headers === undefined) return;
   check(typeof headers === 'object' && headers !== null, `\`${name}\` must be an object of header names to strings`);
   for (const [key, value] of Object.entries(headers)) {
@@ -125,7 +125,7 @@ const CONNECTION_HEADERS = new Set([
   'proxy-connection',
 ]);
 
-export function checkQuery(name: string, query: Record<string, QueryValue> | undefined): void {
+function checkQuery(name: string, query: Record<string, QueryValue> | undefined): void {
   if (query === undefined) return;
   check(typeof query === 'object' && query !== null && !Array.isArray(query), `\`${name}\` must be an object of parameter names to values`);
   for (const [key, value] of Object.entries(query)) {
@@ -167,7 +167,7 @@ function resolveProxy(baseHostname: string): boolean {
  * Loopback hosts, where plain http never leaves the machine: `localhost`, 127.0.0.0/8 and ::1 (as a URL's
  * hostname, already normalised by the URL parser). A name under `.localhost` is resolved by DNS, so it is not one.
  */
-export function isLoopback(hostname: string): boolean {
+function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 

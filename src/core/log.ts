@@ -2,7 +2,7 @@ import { AymaraInputError } from './errors.js';
 import { SECRET_HEADERS } from './headers.js';
 import type { Middleware } from './pipeline.js';
 
-export const LOG_LEVELS = ['off', 'error', 'warn', 'info', 'debug'] as const;
+const LOG_LEVELS = ['off', 'error', 'warn', 'info', 'debug'] as const;
 /** How much the client logs: `'off'`, `'error'`, `'warn'` (the default), `'info'` (a line per attempt), `'debug'` (with headers). */
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -42,7 +42,7 @@ export function makeLog(level: LogLevel, sink: Logger): Log {
 }
 
 /** A copy of the headers with credentials replaced, for logs. */
-export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? '[redacted]' : value;
   return out;

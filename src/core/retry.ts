@@ -10,7 +10,7 @@ const MAX_DELAY_MS = 8_000;
 const MAX_RETRY_AFTER_MS = 60_000;
 
 /** Retryable statuses: the status alone decides, whatever the error code says. */
-export function isRetryableStatus(status: number): boolean {
+function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
@@ -79,7 +79,7 @@ const isRetryable = (error: unknown): boolean => error instanceof RetryableRespo
  * Whether a response is worth another attempt: the server's `x-should-retry: true|false` when it says so,
  * else its status (408, 409, 429 and 5xx).
  */
-export function shouldRetryResponse(response: AymaraResponse): boolean {
+function shouldRetryResponse(response: AymaraResponse): boolean {
   const verdict = response.headers['x-should-retry'];
   if (verdict === 'true') return true;
   if (verdict === 'false') return false;
@@ -93,7 +93,7 @@ export interface RetryHooks {
 }
 
 /** The header that tells the API's logs a retry from a first attempt (the one the official SDK sends). */
-export const RETRY_COUNT_HEADER = 'x-stainless-retry-count';
+const RETRY_COUNT_HEADER = 'x-stainless-retry-count';
 
 /**
  * The retry stage, outermost in the pipeline: sends `request` through `attempt` (the rest of the pipeline) until it

@@ -94,7 +94,7 @@ function hintFor(key: string, known: readonly string[]): string | undefined {
 }
 
 /** The known name the key most likely meant: the same once case and separators are ignored, a prefix, or a slip of a letter or two. */
-export function closest(key: string, known: readonly string[]): string | undefined {
+function closest(key: string, known: readonly string[]): string | undefined {
   const k = normalize(key);
   let best: string | undefined;
   let bestDistance = Infinity;
