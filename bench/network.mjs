@@ -4,6 +4,7 @@
 //   node bench/network.mjs                                   # the working tree's build (npm run build first)
 //   BENCH_NETWORK_TARBALL=/path/aymara-ai-0.1.0.tgz node bench/network.mjs   # a published or older version
 //   BENCH_QUICK=1 ...                                        # fewer rounds
+//   BENCH_NETWORK_ONLY=25ms,none ...                         # only these networks
 //   BENCH_NETWORK_OUT=file.json ...                          # where to save the result (bench/results/network.json)
 //   node bench/network/report.mjs [file.json] [--markdown]  # the tables of a saved result
 //
@@ -37,6 +38,8 @@ import { networkTable } from './network/report.mjs';
 const ROUNDS = Number(process.env.BENCH_NETWORK_ROUNDS ?? (QUICK ? 2 : 5));
 const COLD_ROUNDS = Number(process.env.BENCH_NETWORK_COLD_ROUNDS ?? (QUICK ? 3 : 7));
 const RESPONSES = 10_000;
+// BENCH_NETWORK_ONLY=25ms,none runs only those networks (the names below), for a quicker look at one figure.
+const ONLY = process.env.BENCH_NETWORK_ONLY?.split(',') ?? ['25ms', '80ms', '25ms-50mbit', 'none'];
 const PAGE_SIZE = 100;
 const IN_FLIGHT = 4;
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -253,6 +256,7 @@ export async function main() {
       return {
         ms: out.ms ?? out.wallMs,
         wallMs: out.wallMs,
+        cpuMs: out.cpuMs,
         connections: net.connections,
         bytes: net.bytesToClients,
         requests: s.requests,
@@ -277,6 +281,7 @@ export async function main() {
     const totalRounds = Math.max(ROUNDS, COLD_ROUNDS);
     for (let r = 0; r < totalRounds; r++) {
       for (const network of NETWORKS) {
+        if (!ONLY.includes(network.name)) continue;
         for (const scenario of ['listing', 'cold']) {
           if (r >= (scenario === 'listing' ? ROUNDS : COLD_ROUNDS) || (scenario === 'cold' && network.floor)) continue;
           const names = rotate(Object.keys(clients[scenario]), r + NETWORKS.indexOf(network));
@@ -284,7 +289,7 @@ export async function main() {
           for (const name of names) {
             const sample = await measure(scenario, name, network);
             add(scenario, network.name, name, sample);
-            line.push(`${name} ${sample.ms.toFixed(0)} ms/${sample.connections}c`);
+            line.push(`${name} ${sample.ms.toFixed(0)} ms/${sample.connections}c/${sample.cpuMs?.toFixed(0)}cpu`);
           }
           log(`  round ${r + 1} ${network.name.padEnd(11)} ${scenario.padEnd(7)} ${line.join(', ')}`);
         }
@@ -295,13 +300,15 @@ export async function main() {
     const pageBytes = perPage.br; // the ideal client gets the smallest encoding the server has
     const networks = {};
     const checks = [];
-    for (const network of NETWORKS) {
+    for (const network of NETWORKS.filter((n) => ONLY.includes(n.name))) {
       const ideal = idealListing({ rttMs: network.rttMs, mbps: network.mbps, pageBytes, concurrency: IN_FLIGHT });
       const idealCold = idealOnePage({ rttMs: network.rttMs, mbps: network.mbps, bytes: pageBytes[0] });
       const summarize = (list) => ({
         medianMs: round(median(list.map((s) => s.ms)), 1),
         runsMs: list.map((s) => round(s.ms, 1)),
         medianWallMs: round(median(list.map((s) => s.wallMs)), 1),
+        // The client process's own CPU time (all its threads: TLS, decompression, JSON, validation), where it reports it.
+        medianCpuMs: list.every((s) => typeof s.cpuMs === 'number') ? round(median(list.map((s) => s.cpuMs)), 1) : null,
         connections: { median: median(list.map((s) => s.connections)), max: Math.max(...list.map((s) => s.connections)) },
         bytes: Math.round(median(list.map((s) => s.bytes))),
         requests: median(list.map((s) => s.requests)),

@@ -34,7 +34,7 @@ export function listingTable(result, { markdown = false } = {}) {
   for (const n of Object.values(result.networks)) {
     let first = true;
     if (n.ideal) {
-      rows.push([n.label, 'ideal (the model, 4 in flight)', ms(n.ideal.ms), '1.00x', '', String(n.ideal.connections), '', '']);
+      rows.push([n.label, 'ideal (the model, 4 in flight)', ms(n.ideal.ms), '1.00x', '', '', String(n.ideal.connections), '', '']);
       first = false;
     }
     for (const name of LISTING_ORDER) {
@@ -48,6 +48,7 @@ export function listingTable(result, { markdown = false } = {}) {
         ms(s.medianMs),
         vsIdeal,
         x(s.vsFetchLoop),
+        s.medianCpuMs == null ? '' : ms(s.medianCpuMs),
         conns,
         `${mb(s.bytes)} (${x(s.bytesVsGzip)})`,
         s.encodings.join(', '),
@@ -55,7 +56,11 @@ export function listingTable(result, { markdown = false } = {}) {
       first = false;
     }
   }
-  return render(['network', 'client', 'time', 'vs ideal', 'vs fetch loop', 'connections', 'bytes received (vs gzip)', 'encoding'], rows, markdown);
+  return render(
+    ['network', 'client', 'time', 'vs ideal', 'vs fetch loop', 'client CPU', 'connections', 'bytes received (vs gzip)', 'encoding'],
+    rows,
+    markdown,
+  );
 }
 
 /** The cold-page table: one row per network and client. */

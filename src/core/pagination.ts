@@ -71,8 +71,8 @@ export class OffsetPage<Item, Body extends OffsetPageBody<Item> = OffsetPageBody
   }
 
   /** Every item from this page on, in order, fetching pages as needed. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Item, void, undefined> {
-    for await (const page of this.iterPages()) yield* page.items;
+  [Symbol.asyncIterator](): AsyncIterableIterator<Item> {
+    return itemsOf(this.iterPages());
   }
 
   /** @internal The same page with fewer items (the iterator trims overlaps). */
@@ -96,13 +96,67 @@ export class PagePromise<Item, Body extends OffsetPageBody<Item> = OffsetPageBod
   }
 
   /** Every item of the list from the first page's offset on, in order, fetching pages as needed. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Item, void, undefined> {
-    yield* await this;
+  [Symbol.asyncIterator](): AsyncIterableIterator<Item> {
+    return itemsOf(this.iterPages());
   }
 
   override get [Symbol.toStringTag](): string {
     return 'PagePromise';
   }
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * The items of a sequence of pages, one by one. Written by hand rather than as an async generator: a generator
+ * delegating to another costs several promise turns per item, which over a 10,000-item listing added a tenth to
+ * the CPU time of the whole walk. Here an item of a page already fetched is one resolved promise. Calls made
+ * while a page is awaited wait their turn, so items keep their order however `next()` is called.
+ */
+function itemsOf<Item>(pages: AsyncGenerator<{ readonly items: readonly Item[] }, void, undefined>): AsyncIterableIterator<Item, undefined> {
+  let items: readonly Item[] = [];
+  let index = 0;
+  let finished = false;
+  /** The last call still waiting for a page, if any: later calls go after it. */
+  let waiting: Promise<IteratorResult<Item, undefined>> | undefined;
+
+  const advance = async (): Promise<IteratorResult<Item, undefined>> => {
+    while (index >= items.length) {
+      if (finished) return DONE;
+      const step = await pages.next();
+      if (step.done) {
+        finished = true;
+        return DONE;
+      }
+      items = step.value.items;
+      index = 0;
+    }
+    return { done: false, value: items[index++] as Item };
+  };
+
+  const iterator: AsyncIterableIterator<Item, undefined> = {
+    next() {
+      if (waiting === undefined && index < items.length) return Promise.resolve({ done: false, value: items[index++] as Item });
+      const call: Promise<IteratorResult<Item, undefined>> = waiting ? waiting.then(advance, advance) : advance();
+      waiting = call;
+      const settle = () => {
+        if (waiting === call) waiting = undefined;
+      };
+      call.then(settle, settle);
+      return call;
+    },
+    // `break` or a throw in a `for await` body: stop, which aborts the pages in flight.
+    async return() {
+      finished = true;
+      items = [];
+      await pages.return(undefined);
+      return DONE;
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
 }
 
 /** A page being fetched by the iterator. The no-op catch keeps an early failure from being unhandled. */

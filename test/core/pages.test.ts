@@ -78,6 +78,41 @@ describe.each(BACKENDS)('pages against the $name', ({ start }) => {
     expect(offsetsAsked()).toEqual([0, 10, 20]);
   });
 
+  it('next() called 260 times at once still yields every item once, in order, then done', async () => {
+    const iterator = client.evals.runs.listResponses(RUN, { limit: 100 })[Symbol.asyncIterator]();
+    const results = await Promise.all(Array.from({ length: 260 }, () => iterator.next()));
+    expect(results.slice(0, 250).map((r) => r.value?.prompt_uuid)).toEqual(UUIDS);
+    expect(results.slice(250).every((r) => r.done === true && r.value === undefined)).toBe(true);
+    expect(offsetsAsked()).toEqual([0, 100, 200]);
+  });
+
+  it('breaking out of for await over items sends nothing more, and the iterator then reports done', async () => {
+    const iterator = client.evals.runs.listResponses(RUN, { limit: 10 }, { pageConcurrency: 1 })[Symbol.asyncIterator]();
+    const seen: string[] = [];
+    for await (const r of { [Symbol.asyncIterator]: () => iterator }) {
+      seen.push(r.prompt_uuid);
+      if (seen.length === 15) break;
+    }
+    expect(seen).toEqual(UUIDS.slice(0, 15));
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(offsetsAsked()).toEqual([0, 10]);
+  });
+
+  it('a failing later page: for await yields the items before it, then throws the error; the iterator is then done', async () => {
+    backend.api.inject({ status: 500, match: { offset: 200 } });
+    const iterator = client.evals.runs.listResponses(RUN, { limit: 100 })[Symbol.asyncIterator]();
+    const seen: string[] = [];
+    const error = await rejectionOf(
+      (async () => {
+        for await (const r of { [Symbol.asyncIterator]: () => iterator }) seen.push(r.prompt_uuid);
+      })(),
+    );
+    expect(seen).toEqual(UUIDS.slice(0, 200));
+    expect((error as { status?: number }).status).toBe(500);
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+  });
+
   it('getNextPage() walks page by page; past the last page it rejects with AymaraError', async () => {
     const first = await client.evals.runs.listResponses(RUN, { limit: 100 });
     const second = await first.getNextPage();

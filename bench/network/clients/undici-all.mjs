@@ -19,6 +19,7 @@ async function page(offset) {
 }
 
 const start = performance.now();
+const cpuStart = process.cpuUsage();
 let items = 0;
 let passed = 0;
 const consume = (body) => {
@@ -45,4 +46,5 @@ while (inFlight.length > 0) {
   refill();
 }
 const ms = performance.now() - start;
-console.log(JSON.stringify({ items, passed, ms }));
+const cpu = process.cpuUsage(cpuStart);
+console.log(JSON.stringify({ items, passed, ms, cpuMs: (cpu.user + cpu.system) / 1000 }));
