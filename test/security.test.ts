@@ -340,6 +340,41 @@ describe('baseURL must be https unless loopback', () => {
     expect(() => client({ baseURL })).not.toThrow();
   });
 
+  it.each([
+    ['the baseURL option', (baseURL: string) => new AymaraAI({ apiKey: KEY, baseURL, fetch: spyFetch() })],
+    [
+      'AYMARA_AI_BASE_URL',
+      (baseURL: string) => {
+        vi.stubEnv('AYMARA_AI_BASE_URL', baseURL);
+        try {
+          return new AymaraAI({ apiKey: KEY, fetch: spyFetch() });
+        } finally {
+          vi.unstubAllEnvs();
+        }
+      },
+    ],
+  ])('a URL with userinfo in %s is an AymaraInputError that never shows the credentials', (_where, construct) => {
+    const PASSWORD = 'url-pass-9f8e7d6c';
+    for (const baseURL of [
+      `https://user:${PASSWORD}@api.example.com`,
+      `https://:${PASSWORD}@api.example.com`,
+      `http://${PASSWORD}@127.0.0.1:8080`,
+      // Not even a valid URL: the message shows the value, but not what comes before the `@`.
+      `https://user:${PASSWORD}@api.example.com:99999`,
+      `https://user:pa/${PASSWORD}@api.example.com:99999`,
+    ]) {
+      let caught: unknown;
+      try {
+        construct(baseURL);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, baseURL).toBeInstanceOf(AymaraInputError);
+      expect((caught as Error).message).toMatch(/baseURL.*(credentials|not a valid URL: "\.\.\.@api\.example\.com:99999")/);
+      for (const text of renderings(caught)) expect(text).not.toContain(PASSWORD);
+    }
+  });
+
   it('talks plain http to a loopback server', async () => {
     const server = await serve((_req, res) => json(res, 200, PAGE));
     await expect(client({ baseURL: server.url }).evals.runs.listResponses(RUN)).resolves.toMatchObject({ count: 2 });

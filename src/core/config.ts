@@ -176,7 +176,9 @@ function resolveBaseURL(raw: string, allowInsecureHTTP: boolean): { baseURL: str
   try {
     url = new URL(raw);
   } catch {
-    throw new AymaraInputError(`\`baseURL\` is not a valid URL: ${JSON.stringify(raw)}`);
+    // Echo the value to help fix it, but never what may be credentials: anything before an `@` stays hidden.
+    const shown = raw.includes('@') ? `...@${raw.slice(raw.lastIndexOf('@') + 1)}` : raw;
+    throw new AymaraInputError(`\`baseURL\` is not a valid URL: ${JSON.stringify(shown)}`);
   }
   check(url.protocol === 'https:' || url.protocol === 'http:', `\`baseURL\` must be an http(s) URL; got ${url.protocol}`);
   check(!url.username && !url.password, '`baseURL` must not contain credentials');
