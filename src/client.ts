@@ -308,8 +308,10 @@ export class AymaraAI implements APIClient, AsyncDisposable {
       } catch {
         throw makeAPIError(status, response.headers, response.body, [this.#config.apiKey]);
       }
-      const sameOrigin = target.origin === this.#config.origin;
-      if (!sameOrigin || redirects >= MAX_REDIRECTS) throw makeRedirectError(status, response.headers, target.origin, sameOrigin);
+      const secrets = [this.#config.apiKey];
+      if (target.origin !== this.#config.origin) throw makeRedirectError(status, response.headers, { kind: 'other-origin', origin: target.origin }, secrets);
+      if (target.username || target.password) throw makeRedirectError(status, response.headers, { kind: 'credentials' }, secrets);
+      if (redirects >= MAX_REDIRECTS) throw makeRedirectError(status, response.headers, { kind: 'too-many' }, secrets);
       url = target.href;
       // A 303 (and, as browsers do, a 301 or 302 after a non-GET) becomes a GET without a body.
       if (status === 303 || ((status === 301 || status === 302) && method !== 'GET')) {

@@ -282,6 +282,42 @@ describe('redirects: the key goes only to the configured origin', () => {
       expect(api.requests[1]?.headers['x-api-key']).toBe(KEY);
     });
 
+    it('a same-origin redirect to a URL with credentials is not followed, not retried, and never shows them', async () => {
+      const PASSWORD = 'redirect-pass-4b3a2c1d';
+      const lines: string[] = [];
+      const record = (...args: unknown[]) => void lines.push(args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 5 }))).join(' '));
+      const logger: Logger = { error: record, warn: record, info: record, debug: record };
+      const api = await serve((req, res) => {
+        res.writeHead(307, { location: `http://alice:${PASSWORD}@${req.headers.host}/elsewhere` });
+        res.end();
+      });
+      const error = await rejectionOf(client({ baseURL: api.url, fetch, logLevel: 'debug', logger }).evals.runs.listResponses(RUN));
+      expect(error).toBeInstanceOf(AymaraAPIError);
+      expect((error as AymaraAPIError).status).toBe(307);
+      expect((error as Error).message).toMatch(/credentials/);
+      expect(api.requests).toHaveLength(1);
+      for (const text of [...renderings(error), ...lines]) expect(text).not.toContain(PASSWORD);
+      expect(lines.length).toBeGreaterThan(0);
+    });
+
+    it('an unfollowed redirect redacts the key a server echoed back in its headers, as other API errors do', async () => {
+      const other = await serve((_req, res) => json(res, 200, PAGE));
+      const crossOrigin = await serve((req, res) => {
+        res.writeHead(302, { location: `${other.url}/x`, 'x-debug-echo': `key=${String(req.headers['x-api-key'])}` });
+        res.end();
+      });
+      const endless = await serve((req, res) => {
+        res.writeHead(307, { location: `/hop${req.url ?? ''}`, 'x-debug-echo': `key=${String(req.headers['x-api-key'])}` });
+        res.end();
+      });
+      for (const api of [crossOrigin, endless]) {
+        const error = await rejectionOf(client({ baseURL: api.url, fetch }).evals.runs.listResponses(RUN));
+        expect(error).toBeInstanceOf(AymaraAPIError);
+        expect((error as AymaraAPIError).headers.get('x-debug-echo')).toBe('key=[redacted]');
+        expectNoKey(error);
+      }
+    });
+
     it('follows 5 same-origin redirects, and refuses the 6th', async () => {
       const redirecting = (limit: number) =>
         serve((req, res) => {

@@ -1,5 +1,5 @@
 import { ErrorEnvelopeSchema, type ErrorCode, type ErrorEnvelope, type KnownErrorCode } from '../schemas/error-envelope.js';
-import { SECRET_HEADERS } from './headers.js';
+import { SECRET_HEADERS, hideUserinfo } from './headers.js';
 
 /**
  * The root of everything the SDK throws. `catch (e) { if (e instanceof AymaraError) ... }` catches them all.
@@ -223,11 +223,10 @@ function redact(text: string, secrets: readonly string[]): string {
  * out, and a secret a server echoed back is redacted.
  */
 function toHeaders(headers: HeadersLike, secrets: readonly string[] = []): Headers {
-  if (headers instanceof Headers && secrets.length === 0) return headers;
   const out = new Headers();
   for (const [name, value] of headers instanceof Headers ? headers : Object.entries(headers)) {
     try {
-      out.append(name, redact(value, secrets));
+      out.append(name, name.toLowerCase() === 'location' ? hideUserinfo(redact(value, secrets)) : redact(value, secrets));
     } catch {
       // Not a valid header: nothing a caller could use.
     }
@@ -273,11 +272,21 @@ function describeBody(headers: Headers, text: string): string {
   return type ? `${type} body, not the API's error envelope` : `body is not the API's error envelope`;
 }
 
-/** A redirect the client did not follow: to another origin (the key stays home), or one too many. */
-export function makeRedirectError(status: number, headersInit: HeadersLike, targetOrigin: string, tooMany: boolean): AymaraAPIError {
-  const headers = toHeaders(headersInit);
-  const message = tooMany
-    ? `${status} redirect not followed: more than 5 redirects`
-    : `${status} redirect to another origin (${targetOrigin}) not followed: the API key is only sent to the configured base URL`;
+/** Why a redirect was not followed. */
+export type UnfollowedRedirect = { kind: 'other-origin'; origin: string } | { kind: 'too-many' } | { kind: 'credentials' };
+
+/**
+ * A redirect the client did not follow: to another origin (the key stays home), one too many, or to a URL with
+ * credentials in it (fetch cannot send one, and they must not end up in errors or logs). A secret the server echoed
+ * back is redacted, as in any API error.
+ */
+export function makeRedirectError(status: number, headersInit: HeadersLike, why: UnfollowedRedirect, secrets: readonly string[] = []): AymaraAPIError {
+  const headers = toHeaders(headersInit, secrets);
+  const message =
+    why.kind === 'too-many'
+      ? `${status} redirect not followed: more than 5 redirects`
+      : why.kind === 'credentials'
+        ? `${status} redirect not followed: its target URL has credentials (user:password@) in it`
+        : `${status} redirect to another origin (${why.origin}) not followed: the API key is only sent to the configured base URL`;
   return new AymaraAPIError({ status, code: undefined, message, details: {}, requestId: headers.get('x-request-id') || undefined, headers, body: '' });
 }

@@ -7,3 +7,26 @@ export const isHeaderValue = (value: unknown): boolean => typeof value === 'stri
 
 /** Headers whose values are credentials: redacted in logs, never quoted in an error. Lower-case names. */
 export const SECRET_HEADERS: ReadonlySet<string> = new Set(['x-api-key', 'authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
+
+/**
+ * A URL with whatever may be credentials (`user:password@` before the host) hidden: a redirect's target may carry
+ * them. Everything from `//` to the last `@` before any query or fragment goes, even when the URL is malformed.
+ */
+export function hideUserinfo(url: string): string {
+  const start = url.indexOf('//');
+  if (start < 0) return url;
+  const end = url.slice(start).search(/[?#]/);
+  const authorityAndPath = end < 0 ? url.slice(start) : url.slice(start, start + end);
+  const at = authorityAndPath.lastIndexOf('@');
+  return at < 0 ? url : `${url.slice(0, start + 2)}[redacted]${url.slice(start + at)}`;
+}
+
+/**
+ * A header's value as errors and logs may show it: credentials replaced, including those a redirect's `location`
+ * carries in its URL.
+ */
+export function shownHeaderValue(name: string, value: string): string {
+  const lower = name.toLowerCase();
+  if (SECRET_HEADERS.has(lower)) return '[redacted]';
+  return lower === 'location' ? hideUserinfo(value) : value;
+}

@@ -1,5 +1,5 @@
 import { AymaraInputError } from './errors.js';
-import { SECRET_HEADERS } from './headers.js';
+import { shownHeaderValue } from './headers.js';
 import type { Middleware } from './pipeline.js';
 
 const LOG_LEVELS = ['off', 'error', 'warn', 'info', 'debug'] as const;
@@ -44,7 +44,7 @@ export function makeLog(level: LogLevel, sink: Logger): Log {
 /** A copy of the headers with credentials replaced, for logs. */
 function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) out[name] = SECRET_HEADERS.has(name.toLowerCase()) ? '[redacted]' : value;
+  for (const [name, value] of Object.entries(headers)) out[name] = shownHeaderValue(name, value);
   return out;
 }
 

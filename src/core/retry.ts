@@ -76,10 +76,12 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 const isRetryable = (error: unknown): boolean => error instanceof RetryableResponse || error instanceof AymaraConnectionError;
 
 /**
- * Whether a response is worth another attempt: the server's `x-should-retry: true|false` when it says so,
- * else its status (408, 409, 429 and 5xx).
+ * Whether a response is worth another attempt: for an error status, the server's `x-should-retry: true|false`
+ * when it says so, else the status (408, 409, 429 and 5xx). A success or a redirect is an answer, never retried,
+ * whatever the header says.
  */
 function shouldRetryResponse(response: AymaraResponse): boolean {
+  if (response.status < 400) return false;
   const verdict = response.headers['x-should-retry'];
   if (verdict === 'true') return true;
   if (verdict === 'false') return false;

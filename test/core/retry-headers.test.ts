@@ -71,6 +71,13 @@ describe.each(BACKENDS)('retry headers against the $name', ({ start }) => {
     expect(backend.api.requests).toHaveLength(3);
   });
 
+  it('x-should-retry: true on a 200 does not throw the answer away: one request, the page', async () => {
+    backend.api.inject({ headers: { 'x-should-retry': 'true', ...NOW } });
+    const run = await client.evals.runs.get(RUN);
+    expect(run.eval_run_uuid).toBe(RUN);
+    expect(backend.api.requests).toHaveLength(1);
+  });
+
   it('x-stainless-retry-count is 0, 1, 2 across the attempts of one call', async () => {
     backend.api.inject({ status: 503, headers: NOW, times: 2 });
     await client.evals.runs.get(RUN);
