@@ -46,21 +46,22 @@ export interface TransportOptions {
 // Methods a dead keep-alive connection may be replayed for: sending them twice changes nothing.
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 /**
- * How a fetch failed when the keep-alive connection it was sent on had been closed by the server while idle, before
- * any byte of this answer: `'reused'` when undici saw the close on a connection that had carried earlier answers
- * (`SocketError.socket.bytesRead`), `'maybe'` for a reset (ECONNRESET, EPIPE), which carries no socket details.
+ * Whether a fetch failed the way a request sent on a kept-alive connection the server had just closed while idle
+ * fails: undici saw the other side close a connection that had carried bytes (`SocketError.socket.bytesRead`), or
+ * the connection was reset (ECONNRESET, EPIPE). A fresh connection can fail the same ways; the transport tells the
+ * two apart by whether a pooled connection could have been used at all.
  */
-function deadConnection(error: unknown): 'reused' | 'maybe' | undefined {
+function deadConnection(error: unknown): boolean {
   try {
     const cause = ((error as { cause?: unknown }).cause ?? error) as { code?: unknown; message?: unknown; socket?: { bytesRead?: unknown } | null };
-    if (cause.code === 'ECONNRESET' || cause.code === 'EPIPE') return 'maybe';
+    if (cause.code === 'ECONNRESET' || cause.code === 'EPIPE') return true;
     // "other side closed": a close, not a malformed answer (a bad upgrade, a bad status line count their bytes too).
     const closed = cause.code === 'UND_ERR_SOCKET' && /other side closed/.test(String((cause as { message?: unknown }).message));
-    if (closed && typeof cause.socket?.bytesRead === 'number' && cause.socket.bytesRead > 0) return 'reused';
+    return closed && typeof cause.socket?.bytesRead === 'number' && cause.socket.bytesRead > 0;
   } catch {
     // an error we cannot read is not one of these
+    return false;
   }
-  return undefined;
 }
 
 /**
@@ -74,9 +75,14 @@ function deadConnection(error: unknown): 'reused' | 'maybe' | undefined {
  */
 export function createTransport(options: TransportOptions): Next {
   let resolved: Promise<FetchLike> | undefined;
-  // Whether an answer has come back since the last connection failure, so a pooled connection may be reused: only then
-  // can a reset mean a dead keep-alive connection rather than a server that refuses the request.
-  let pooled = false;
+  // How many kept-alive connections may be waiting in the pool: one per answer that left its connection open, never
+  // more than the most requests this transport had in flight at once (more connections than that were never open).
+  // A dead-connection failure is replayed only while one of these is left, and uses it up: a server that resets or
+  // cuts off every request on fresh connections costs at most that many replays, after which failures go to the
+  // retry policy and `maxRetries` counts every request.
+  let idle = 0;
+  let inFlight = 0;
+  let peak = 0;
 
   const resolveFetch = async (): Promise<FetchLike> => {
     if (options.fetch) return options.fetch;
@@ -112,10 +118,8 @@ export function createTransport(options: TransportOptions): Next {
     } catch (error) {
       // The server closed a reused keep-alive connection as the request went out: nothing was answered, so the
       // request is sent again at once, on a fresh connection, without costing a retry.
-      const dead = deadConnection(error);
-      const replay = dead === 'reused' || (dead === 'maybe' && pooled);
-      pooled = false;
-      if (request.signal?.aborted || !IDEMPOTENT.has(request.method) || !replay) throw error;
+      if (request.signal?.aborted || !IDEMPOTENT.has(request.method) || idle === 0 || !deadConnection(error)) throw error;
+      idle -= 1;
       return untilAborted(fetchFn(request.url, init), request.signal);
     }
   };
@@ -123,6 +127,7 @@ export function createTransport(options: TransportOptions): Next {
   const send: Next = async (request) => {
     let response: Response;
     let body: string;
+    peak = Math.max(peak, ++inFlight);
     try {
       const fetchFn = await (resolved ??= resolveFetch());
       response = await fetchOnce(fetchFn, request);
@@ -133,13 +138,15 @@ export function createTransport(options: TransportOptions): Next {
         );
       }
       body = await untilAborted(readBody(response, options.maxResponseSize, request), request.signal);
-      pooled = true;
+      if (!/\bclose\b/i.test(response.headers.get('connection') ?? '')) idle = Math.min(idle + 1, peak);
       // fetch hands the connection back to its pool a turn of the event loop after the body ends. Without this wait
       // a caller that sends its next request at once (a paginator, a loop) finds the connection still busy and opens
       // another one: a TCP and TLS handshake, and more connections than requests in flight.
       await nextTurn();
     } catch (error) {
       throw transportError(request, error);
+    } finally {
+      inFlight -= 1;
     }
     const headers: Record<string, string> = {};
     response.headers.forEach((value, name) => {
