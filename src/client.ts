@@ -124,7 +124,7 @@ export class AymaraAI implements APIClient, AsyncDisposable {
     const transport = createTransport({
       fetch: options.fetch,
       dispatcher: options.dispatcher,
-      viaProxy: config.viaProxy,
+      route: config.route,
       maxResponseSize: config.maxResponseSize,
       log: this.#log,
       connections: this.#connections,

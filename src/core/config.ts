@@ -74,9 +74,19 @@ export interface ResolvedConfig {
   pageConcurrency: number;
   maxResponseSize: number;
   logLevel: LogLevel;
-  /** Proxy variables were set at creation and the base URL is not loopback: requests go through the proxy. */
-  viaProxy: boolean;
+  /** How requests leave: see {@link ProxyRoute}. */
+  route: ProxyRoute;
 }
+
+/**
+ * How requests leave, decided from the proxy variables as they are when the client is created:
+ * - `'default'`: the runtime's global fetch;
+ * - `'proxy'`: proxy variables are set and the base URL is not loopback, so through an `EnvHttpProxyAgent`;
+ * - `'direct'`: proxy variables are set, the base URL is loopback, and the runtime's own fetch would send it
+ *   through the proxy (Node's `NODE_USE_ENV_PROXY=1` or `--use-env-proxy`, with no `NO_PROXY` entry for the host),
+ *   so over a connection of the client's own: the key never crosses a proxy in clear text.
+ */
+export type ProxyRoute = 'default' | 'proxy' | 'direct';
 
 function env(name: string): string | undefined {
   // Edge runtimes may have no `process`; an empty variable counts as unset.
@@ -138,12 +148,29 @@ function checkQuery(name: string, query: Record<string, QueryValue> | undefined)
 
 const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
 
+/** Whether the runtime's global fetch itself follows the proxy variables (Node 24's opt-in env proxy). */
+function runtimeFetchUsesProxy(): boolean {
+  const flag = '--use-env-proxy';
+  const on = env('NODE_USE_ENV_PROXY');
+  if (on !== undefined && on !== '0' && on.toLowerCase() !== 'false') return true;
+  const execArgv = typeof process !== 'undefined' && Array.isArray(process.execArgv) ? process.execArgv : [];
+  return execArgv.includes(flag) || (env('NODE_OPTIONS') ?? '').split(/\s+/).includes(flag);
+}
+
+/** Whether NO_PROXY names this host (or is `*`), so that a proxying runtime fetch goes direct anyway. */
+function noProxyCovers(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  const entries = (env('NO_PROXY') ?? env('no_proxy') ?? '').split(/[\s,]+/).map((e) => e.replace(/^\[|\]$/g, '').toLowerCase());
+  return entries.includes('*') || entries.includes(host);
+}
+
 /**
- * Whether requests go through a proxy, from the proxy variables as they are when the client is created. A variable
- * that is not an http(s) URL is refused now rather than failing every request later; the message never quotes the
- * value, which may hold a password. A loopback base URL is never proxied: the key would cross to the proxy in clear.
+ * How requests leave ({@link ProxyRoute}), from the proxy variables as they are when the client is created. A
+ * variable that is not an http(s) URL is refused now rather than failing every request later; the message never
+ * quotes the value, which may hold a password. A loopback base URL is never proxied: the key would cross to the
+ * proxy in clear.
  */
-function resolveProxy(baseHostname: string): boolean {
+function resolveProxy(baseHostname: string): ProxyRoute {
   let any = false;
   for (const name of PROXY_VARIABLES) {
     const value = env(name);
@@ -160,7 +187,9 @@ function resolveProxy(baseHostname: string): boolean {
     );
     any = true;
   }
-  return any && !isLoopback(baseHostname);
+  if (!any) return 'default';
+  if (!isLoopback(baseHostname)) return 'proxy';
+  return runtimeFetchUsesProxy() && !noProxyCovers(baseHostname) ? 'direct' : 'default';
 }
 
 /**
@@ -257,7 +286,7 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
     pageConcurrency: options.pageConcurrency ?? 4,
     maxResponseSize: options.maxResponseSize ?? 64 * 1024 * 1024,
     logLevel,
-    viaProxy: resolveProxy(new URL(baseURL).hostname),
+    route: resolveProxy(new URL(baseURL).hostname),
   };
 }
 

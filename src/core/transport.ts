@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { AymaraConnectionError, AymaraInputError, AymaraResponseValidationError, makeAPIError } from './errors.js';
 import { isHeaderName, isHeaderValue, SECRET_HEADERS } from './headers.js';
+import type { ProxyRoute } from './config.js';
 import type { Log } from './log.js';
 import type { AymaraRequest, Next } from './pipeline.js';
 import { nextTurn, untilAborted } from './signals.js';
@@ -14,19 +15,19 @@ export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
  * `dispatcher` or `fetch` you passed is yours). Clients made by `withOptions()` share their parent's.
  */
 export class OwnConnections {
-  #proxyAgent: Dispatcher | undefined;
+  #agent: Dispatcher | undefined;
   #closed = false;
 
-  /** The proxy agent, created on first use. */
-  proxyAgent(undici: NonNullable<Awaited<ReturnType<typeof loadUndici>>>): Dispatcher {
-    return (this.#proxyAgent ??= new undici.EnvHttpProxyAgent());
+  /** The client's own agent for `route` (an `EnvHttpProxyAgent`, or a plain `Agent` that never proxies), created on first use. */
+  agent(undici: NonNullable<Awaited<ReturnType<typeof loadUndici>>>, route: 'proxy' | 'direct'): Dispatcher {
+    return (this.#agent ??= route === 'proxy' ? new undici.EnvHttpProxyAgent() : new undici.Agent());
   }
 
   /** Closes what was opened; nothing can be opened after. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#proxyAgent?.close();
+    await this.#agent?.close();
   }
 }
 
@@ -35,8 +36,8 @@ export interface TransportOptions {
   fetch?: FetchLike | undefined;
   /** Send with npm undici's `fetch` over this dispatcher. */
   dispatcher?: Dispatcher | undefined;
-  /** Proxy variables were set when the client was created, and the base URL is not loopback. */
-  viaProxy: boolean;
+  /** How requests leave: the global fetch, through the proxy variables' proxy, or direct over an agent of the client's own. */
+  route: ProxyRoute;
   /** Bytes of one decoded body. */
   maxResponseSize: number;
   log: Log;
@@ -86,13 +87,18 @@ export function createTransport(options: TransportOptions): Next {
 
   const resolveFetch = async (): Promise<FetchLike> => {
     if (options.fetch) return options.fetch;
-    if (!options.dispatcher && !options.viaProxy) return (url, init) => globalThis.fetch(url, init);
+    const { route } = options;
+    if (!options.dispatcher && route === 'default') return (url, init) => globalThis.fetch(url, init);
     const undici = await loadUndici();
     if (options.dispatcher) {
       if (!undici) throw new AymaraInputError('The `dispatcher` option needs the undici package, which could not be loaded here');
       const dispatcher = options.dispatcher;
       return (url, init) => undici.fetch(url, { ...(init as object), dispatcher }) as unknown as Promise<Response>;
     }
+    if (!undici && route === 'direct')
+      throw new AymaraInputError(
+        "The base URL is on this machine and the runtime's fetch would send requests, and the API key, through the proxy of HTTP(S)_PROXY in clear text (NODE_USE_ENV_PROXY is on), and the undici package that could go direct is not available: add the host to NO_PROXY",
+      );
     if (!undici) {
       options.log.write(
         'warn',
@@ -100,7 +106,7 @@ export function createTransport(options: TransportOptions): Next {
       );
       return (url, init) => globalThis.fetch(url, init);
     }
-    const dispatcher = options.connections.proxyAgent(undici);
+    const dispatcher = options.connections.agent(undici, route as 'proxy' | 'direct');
     return (url, init) => undici.fetch(url, { ...(init as object), dispatcher }) as unknown as Promise<Response>;
   };
 
