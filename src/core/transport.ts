@@ -259,10 +259,25 @@ function invalidHeader(headers: Readonly<Record<string, string>>): string | unde
  * `AymaraInputError` quoting no header value (fetch's own message quotes it). Anything else below HTTP is an
  * `AymaraConnectionError` whose message never holds a credential.
  */
+/**
+ * A 407 answered by whatever sits at the base URL (an intercepting proxy, a gateway): fetch turns it into a network
+ * error with no reason, as the Fetch standard says for a request with no window. With redirects left to the client,
+ * that is the only failure fetch reports as `TypeError('fetch failed')` around an error with an empty message.
+ */
+function hidden407(error: unknown): boolean {
+  try {
+    const e = error as { name?: unknown; message?: unknown; cause?: unknown };
+    const cause = e.cause as { message?: unknown; code?: unknown } | undefined;
+    return e.name === 'TypeError' && e.message === 'fetch failed' && e.cause instanceof Error && cause?.message === '' && cause.code === undefined;
+  } catch {
+    return false;
+  }
+}
+
 function transportError(request: AymaraRequest, cause: unknown): unknown {
   if (request.signal?.aborted) return request.signal.reason;
   if (cause instanceof AymaraResponseValidationError || cause instanceof AymaraConnectionError || cause instanceof AymaraInputError) return cause;
-  if (/Proxy Authentication Required \(407\)|Proxy response \(407\)/.test(messages(cause))) {
+  if (/Proxy Authentication Required \(407\)|Proxy response \(407\)/.test(messages(cause)) || hidden407(cause)) {
     return makeAPIError(407, {}, '');
   }
   const bad = invalidHeader(request.headers);

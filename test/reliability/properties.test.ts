@@ -135,8 +135,9 @@ const NO_BODY = new Set([204, 205, 304]);
 // ---------------------------------------------------------------------------------------------------------
 // Generators.
 
-// Two statuses fetch handles itself, as the Fetch standard says: a server's 407 becomes a network error (a proxy's 407
-// is tested in test/transport/proxy.test.ts), and a 421 on a reused connection is sent again on a new one.
+// Two statuses fetch handles itself, as the Fetch standard says: a server's 407 becomes a network error with no
+// headers or body, which the SDK reports as a bare 407 (test/transport/proxy.test.ts), and a 421 on a reused
+// connection is sent again on a new one.
 const FETCH_HANDLES = new Set([407, 421]);
 const status = fc.integer({ min: 200, max: 599 }).filter((s) => !FETCH_HANDLES.has(s));
 

@@ -174,3 +174,28 @@ describe("a proxy's 407", () => {
     });
   }
 });
+
+describe('a 407 from whatever answers at the base URL (an intercepting proxy, a gateway)', () => {
+  it('is an AymaraAPIError, status 407, saying a proxy asked for credentials, sent once: fetch hides the answer itself', async (ctx) => {
+    const server = await startServer((_req, res) => {
+      res.writeHead(407, { 'proxy-authenticate': 'Basic realm="corp"', 'content-type': 'text/html' });
+      res.end('<html>proxy auth</html>');
+    });
+    const client = new AymaraAI({ apiKey: KEY, baseURL: server.url, logLevel: 'off' });
+    ctx.onTestFinished(async () => {
+      await client.close();
+      await server.close();
+    });
+    const error = await within(
+      client.evals.runs.listResponses('run-1').then(
+        () => 'resolved',
+        (e: unknown) => e,
+      ),
+      5_000,
+    );
+    expect(error).toBeInstanceOf(AymaraAPIError);
+    expect((error as AymaraAPIError).status).toBe(407);
+    expect((error as Error).message).toMatch(/proxy asked for credentials/);
+    expect(server.requests).toHaveLength(1);
+  });
+});
