@@ -9,7 +9,7 @@ import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AymaraAI, AymaraAPIError, AymaraError, AymaraInputError } from 'aymara-ai';
 import { within } from '../helpers/fault-server.js';
-import { startServer } from '../helpers/server.js';
+import { rejectionOf, startServer } from '../helpers/server.js';
 import { startForwardProxy, stubNoProxyEnv, type ForwardProxy } from './helpers.js';
 
 const KEY = 'proxy-test-key';
@@ -186,13 +186,7 @@ describe('a 407 from whatever answers at the base URL (an intercepting proxy, a 
       await client.close();
       await server.close();
     });
-    const error = await within(
-      client.evals.runs.listResponses('run-1').then(
-        () => 'resolved',
-        (e: unknown) => e,
-      ),
-      5_000,
-    );
+    const error = await within(rejectionOf(client.evals.runs.listResponses('run-1')), 5_000);
     expect(error).toBeInstanceOf(AymaraAPIError);
     expect((error as AymaraAPIError).status).toBe(407);
     expect((error as Error).message).toMatch(/proxy asked for credentials/);
