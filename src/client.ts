@@ -128,6 +128,10 @@ export class AymaraAI implements APIClient, AsyncDisposable {
       maxResponseSize: config.maxResponseSize,
       log: this.#log,
       connections: this.#connections,
+      closedReason: () => {
+        const closed = this.#closed();
+        return closed && abortError(closed);
+      },
     });
     // Outside in: (retry, in #send), logging, user middleware, auth, timeout, transport.
     this.#attempt = compose(

@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { AymaraConnectionError, AymaraInputError, AymaraResponseValidationError, makeAPIError } from './errors.js';
+import { AymaraAbortError, AymaraConnectionError, AymaraInputError, AymaraResponseValidationError, makeAPIError } from './errors.js';
 import { isHeaderName, isHeaderValue, SECRET_HEADERS } from './headers.js';
 import type { ProxyRoute } from './config.js';
 import type { Log } from './log.js';
@@ -42,6 +42,8 @@ export interface TransportOptions {
   maxResponseSize: number;
   log: Log;
   connections: OwnConnections;
+  /** Why nothing may be sent any more (the client was closed), checked at the last moment before each fetch. */
+  closedReason?: (() => Error | undefined) | undefined;
 }
 
 // Methods a dead keep-alive connection may be replayed for: sending them twice changes nothing.
@@ -119,6 +121,9 @@ export function createTransport(options: TransportOptions): Next {
       redirect: 'manual',
     };
     if (request.body !== undefined) init.body = request.body;
+    // A call made just before close() in the same tick reaches this point after it: it must not be sent.
+    const closed = options.closedReason?.();
+    if (closed) throw closed;
     try {
       return await untilAborted(fetchFn(request.url, init), request.signal);
     } catch (error) {
@@ -126,6 +131,8 @@ export function createTransport(options: TransportOptions): Next {
       // request is sent again at once, on a fresh connection, without costing a retry.
       if (request.signal?.aborted || !IDEMPOTENT.has(request.method) || idle === 0 || !deadConnection(error)) throw error;
       idle -= 1;
+      const closedSince = options.closedReason?.();
+      if (closedSince) throw closedSince;
       return untilAborted(fetchFn(request.url, init), request.signal);
     }
   };
@@ -276,7 +283,13 @@ function hidden407(error: unknown): boolean {
 
 function transportError(request: AymaraRequest, cause: unknown): unknown {
   if (request.signal?.aborted) return request.signal.reason;
-  if (cause instanceof AymaraResponseValidationError || cause instanceof AymaraConnectionError || cause instanceof AymaraInputError) return cause;
+  if (
+    cause instanceof AymaraResponseValidationError ||
+    cause instanceof AymaraConnectionError ||
+    cause instanceof AymaraInputError ||
+    cause instanceof AymaraAbortError
+  )
+    return cause;
   if (/Proxy Authentication Required \(407\)|Proxy response \(407\)/.test(messages(cause)) || hidden407(cause)) {
     return makeAPIError(407, {}, '');
   }

@@ -181,6 +181,27 @@ describe('close() in general', () => {
     await server.close();
   });
 
+  it('calls made in the same tick as close(), just before it, reject as closed and are never sent', async () => {
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(PAGE);
+    });
+    const client = new AymaraAI({ apiKey: KEY, baseURL: server.url, logLevel: 'off' });
+    // A first call opens the connection and loads fetch, so later calls have nothing left to wait for.
+    await within(client.evals.runs.listResponses('run-1'), 5_000);
+    const calls = [client.evals.runs.listResponses('run-2'), client.evals.runs.get('run-3'), client.evals.runs.listResponses('run-4', { limit: 5 })];
+    const closing = client.close();
+    const errors = await within(rejections(calls), 1_000, 'the calls');
+    await within(closing, 1_000, 'close()');
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(AymaraAbortError);
+      expect((error as Error).message).toMatch(/client was closed/i);
+    }
+    await sleep(50);
+    expect(server.requests.map((r) => r.url)).toEqual(['/v2/eval-runs/run-1/responses']);
+    await server.close();
+  });
+
   it('closing the parent closes clients made by withOptions(): their calls in flight reject too', async (ctx) => {
     const server = await stallingServer();
     ctx.onTestFinished(() => server.close());
