@@ -29,6 +29,13 @@ function rejections(promises: PromiseLike<unknown>[]): Promise<unknown[]> {
   );
 }
 
+/** A server answering every request with a one-item page. */
+const pageServer = () =>
+  startServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(PAGE);
+  });
+
 /** A server that reads requests and never answers; counts request heads as they arrive. */
 async function stallingServer(backlog = 4_096) {
   let requests = 0;
@@ -167,10 +174,7 @@ describe('close() in general', () => {
   });
 
   it('a call made after close() rejects even on a client with a finished call behind it', async () => {
-    const server = await startServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(PAGE);
-    });
+    const server = await pageServer();
     const client = new AymaraAI({ apiKey: KEY, baseURL: server.url, logLevel: 'off' });
     await within(client.evals.runs.listResponses('run-1'), 5_000);
     await within(client.close(), 1_000, 'close()');
@@ -182,10 +186,7 @@ describe('close() in general', () => {
   });
 
   it('calls made in the same tick as close(), just before it, reject as closed and are never sent', async () => {
-    const server = await startServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(PAGE);
-    });
+    const server = await pageServer();
     const client = new AymaraAI({ apiKey: KEY, baseURL: server.url, logLevel: 'off' });
     // A first call opens the connection and loads fetch, so later calls have nothing left to wait for.
     await within(client.evals.runs.listResponses('run-1'), 5_000);
