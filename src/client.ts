@@ -2,7 +2,7 @@ import { APIPromise, requestIdOf } from './core/api-promise.js';
 import type { APIClient, EndpointSpec } from './core/api-client.js';
 import { authMiddleware } from './core/auth.js';
 import { checkRequestOptions, resolveConfig, type ClientOptions, type RequestOptions, type ResolvedConfig } from './core/config.js';
-import { AymaraAbortError, AymaraError, makeAPIError, makeRedirectError } from './core/errors.js';
+import { AymaraAbortError, AymaraError, makeAPIError, makeRedirectError, redact } from './core/errors.js';
 import { loggingMiddleware, makeLog, type Log } from './core/log.js';
 import { OffsetPage, PagePromise, type ListContext, type OffsetPageBody, type PageRequest } from './core/pagination.js';
 import { compose, guardUserMiddleware, type AymaraResponse, type Next } from './core/pipeline.js';
@@ -137,7 +137,7 @@ export class AymaraAI implements APIClient, AsyncDisposable {
     this.#attempt = compose(
       [
         // Below `info` the logging stage has nothing to say: leave it out of the hot path.
-        ...(this.#log.enabled('info') ? [loggingMiddleware(this.#log)] : []),
+        ...(this.#log.enabled('info') ? [loggingMiddleware(this.#log, [this.#config.apiKey])] : []),
         ...(options.middleware ?? []).map(guardUserMiddleware),
         authMiddleware(config.apiKey, config.origin),
         timeoutMiddleware,
@@ -239,7 +239,9 @@ export class AymaraAI implements APIClient, AsyncDisposable {
   }
 
   #parse<T>(spec: EndpointSpec, response: AymaraResponse): T {
-    return parseBody(spec.responseSchema, response.body, response.status, requestIdOf(response)) as T;
+    // A request id is quoted in the error; a server that echoes the key there must not put it in one.
+    const requestId = requestIdOf(response);
+    return parseBody(spec.responseSchema, response.body, response.status, requestId && redact(requestId, [this.#config.apiKey])) as T;
   }
 
   /** Checks what the caller gave (nothing is sent when something is wrong) and resolves it into a call. */

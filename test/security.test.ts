@@ -188,6 +188,23 @@ describe('the API key never leaks into objects the user can print', () => {
   });
 });
 
+describe('a server that echoes the key back as the request id', () => {
+  it('does not get it into a validation error (message, requestId, JSON, inspect) nor into debug log lines', async () => {
+    const lines: string[] = [];
+    const record = (...args: unknown[]) => void lines.push(args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 5 }))).join(' '));
+    const logger: Logger = { error: record, warn: record, info: record, debug: record };
+    const server = await serve((req, res) =>
+      json(res, 200, { items: [{ no_prompt_uuid: true }], count: 1 }, { 'x-request-id': String(req.headers['x-api-key']) }),
+    );
+    const error = await rejectionOf(client({ baseURL: server.url, logLevel: 'debug', logger, maxRetries: 0 }).evals.runs.listResponses(RUN));
+    expect(error).toBeInstanceOf(AymaraResponseValidationError);
+    expect((error as AymaraResponseValidationError).requestId).toBe('[redacted]');
+    expectNoKey(error);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).not.toContain(KEY);
+  });
+});
+
 describe('the API key never appears in log lines, even at debug', () => {
   function capture(): { logger: Logger; lines: string[] } {
     const lines: string[] = [];

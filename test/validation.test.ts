@@ -120,6 +120,19 @@ describe('what a validation error carries', () => {
     expect(error.issues[0]?.message).toMatch(/expected string or object, got number/);
   });
 
+  it('a file reference with a wrongly typed field points into it, not at content as if an object were not allowed', async () => {
+    serve({ items: [response(0), response(1, { content: { file_uuid: 5 } })], count: 2 });
+    const error = await validationError();
+    expect(error.path).toBe('$.items[1].content.file_uuid');
+    expect(error.issues[0]).toEqual({ path: '$.items[1].content.file_uuid', message: 'expected string, got number' });
+  });
+
+  it('an integer field holding a fraction says an integer was expected', async () => {
+    serve({ items: [response(0, { turn_number: 1.5 })], count: 1 });
+    const error = await validationError();
+    expect(error.issues[0]).toEqual({ path: '$.items[0].turn_number', message: 'expected an integer' });
+  });
+
   it('keeps at most 5 issues of a body with 100,000 bad items, and counts them all', async () => {
     serve({ items: Array.from({ length: 100_000 }, () => ({ content: 'no id' })), count: 100_000 });
     const error = await validationError();
@@ -217,6 +230,13 @@ describe('numbers are not range-checked', () => {
     for await (const r of client.evals.runs.listResponses('run')) seen.push(r);
     expect(seen.map((r) => r.prompt_uuid)).toEqual(['p-0', 'p-1']);
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('whole numbers past 2^53 are still integers: count 1e20 and turn_number 2^53 + 2 parse', async () => {
+    serve({ items: [response(0, { turn_number: 2 ** 53 + 2 })], count: 1e20 });
+    const page = await client.evals.runs.listResponses('run');
+    expect(page.count).toBe(1e20);
+    expect(page.items[0]?.turn_number).toBe(2 ** 53 + 2);
   });
 
   it('a negative turn_number or an out-of-range confidence is accepted as sent', async () => {

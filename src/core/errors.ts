@@ -206,14 +206,14 @@ function cutText(text: string): string {
   return new TextDecoder().decode(bytes.subarray(0, MAX_BODY_TEXT_BYTES)).replace(/\uFFFD$/, '');
 }
 
-/** Each secret in the text replaced by `[redacted]`. */
 /**
  * Shorter than this, a "secret" is a test's placeholder (`'k'`), not a credential, and redacting it would mangle every
  * word it occurs in.
  */
 const MIN_SECRET_LENGTH = 8;
 
-function redact(text: string, secrets: readonly string[]): string {
+/** Each secret in the text replaced by `[redacted]`. */
+export function redact(text: string, secrets: readonly string[]): string {
   for (const secret of secrets) if (secret.length >= MIN_SECRET_LENGTH && text.includes(secret)) text = text.split(secret).join('[redacted]');
   return text;
 }

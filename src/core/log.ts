@@ -1,4 +1,4 @@
-import { AymaraInputError } from './errors.js';
+import { AymaraInputError, redact } from './errors.js';
 import { shownHeaderValue } from './headers.js';
 import type { Middleware } from './pipeline.js';
 
@@ -41,25 +41,28 @@ export function makeLog(level: LogLevel, sink: Logger): Log {
   };
 }
 
-/** A copy of the headers with credentials replaced, for logs. */
-function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+/** A copy of the headers with credentials replaced, for logs: credential headers, and any value holding a secret. */
+function redactHeaders(headers: Readonly<Record<string, string>>, secrets: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) out[name] = shownHeaderValue(name, value);
+  for (const [name, value] of Object.entries(headers)) out[name] = redact(shownHeaderValue(name, value), secrets);
   return out;
 }
 
-/** A line per attempt at `info`; request and response headers (redacted) at `debug`. */
-export function loggingMiddleware(log: Log): Middleware {
+/**
+ * A line per attempt at `info`; request and response headers (redacted) at `debug`. `secrets` (the key) are
+ * replaced wherever a server echoes them back in a header.
+ */
+export function loggingMiddleware(log: Log, secrets: readonly string[] = []): Middleware {
   return async (request, next) => {
     if (!log.enabled('info')) return next(request);
     const started = performance.now();
     const what = `${request.method} ${request.url} (attempt ${request.attempt} of ${request.maxRetries + 1})`;
     const debug = log.enabled('debug');
-    if (debug) log.write('debug', `${what} request`, { headers: redactHeaders(request.headers) });
+    if (debug) log.write('debug', `${what} request`, { headers: redactHeaders(request.headers, secrets) });
     try {
       const response = await next(request);
       const ms = Math.round(performance.now() - started);
-      if (debug) log.write('debug', `${what} -> ${response.status} in ${ms} ms`, { headers: redactHeaders(response.headers) });
+      if (debug) log.write('debug', `${what} -> ${response.status} in ${ms} ms`, { headers: redactHeaders(response.headers, secrets) });
       else log.write('info', `${what} -> ${response.status} in ${ms} ms`);
       return response;
     } catch (error) {

@@ -146,9 +146,10 @@ export function parseBody<S extends Schema>(schema: S, body: string, status: num
   const result = z.safeParse(schema, json);
   if (result.success) return result.data;
   const issues = result.error.issues;
-  const kept = issues
-    .slice(0, MAX_ISSUES)
-    .map((issue): ValidationIssue => ({ path: jsonPath(issue.path), message: issueMessage(issue, getAt(json, issue.path)) }));
+  const kept = issues.slice(0, MAX_ISSUES).map((issue): ValidationIssue => {
+    const { path, issue: inner } = innermost(issue);
+    return { path: jsonPath(path), message: issueMessage(inner, getAt(json, path)) };
+  });
   const first = kept[0] ?? { path: '$', message: 'invalid' };
   const more = issues.length > 1 ? `; ${issues.length - 1} more problem${issues.length === 2 ? '' : 's'}` : '';
   throw new AymaraResponseValidationError(`Response body does not match the schema at ${first.path}: ${first.message}${more} (${where})`, {
@@ -165,6 +166,21 @@ export function parseBody<S extends Schema>(schema: S, body: string, status: num
 function trimmed(error: z.core.$ZodError): z.core.$ZodError {
   error.issues.splice(MAX_ISSUES);
   return error;
+}
+
+/**
+ * The issue to report, with its full path. For a union whose value had the right shape for one branch but broke it
+ * further in (a file reference `{ "file_uuid": 5 }` in `content`), that branch's own issue, where it is: not "expected
+ * string, got object" about a value an object is allowed for.
+ */
+function innermost(issue: z.core.$ZodIssue): { path: PropertyKey[]; issue: z.core.$ZodIssue } {
+  if (issue.code === 'invalid_union') {
+    for (const branch of issue.errors) {
+      const [first] = branch;
+      if (first && branch.every((sub) => sub.path.length > 0)) return innermost({ ...first, path: [...issue.path, ...first.path] });
+    }
+  }
+  return { path: issue.path, issue };
 }
 
 /**

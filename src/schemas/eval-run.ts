@@ -1,6 +1,7 @@
 // One eval run: the answer of `GET /v2/eval-runs/{eval_run_uuid}`. As in eval-scored-response.ts, each model is
 // a hand-written type (what users see) tied by `Agrees` to the zod schema that parses it (what runs).
 import * as z from 'zod/mini';
+import { integer } from './integer.js';
 import { EvalScoredResponseSchema, workspaceUUIDParam, type EvalScoredResponse } from './eval-scored-response.js';
 import type { Agrees, Assert } from './type-check.js';
 
@@ -38,7 +39,7 @@ export const EvalSchema = z.looseObject({
   status: z.nullish(z.string()),
   modality: z.nullish(z.string()),
   language: z.nullish(z.string()),
-  num_prompts: z.nullish(z.int()),
+  num_prompts: z.nullish(integer()),
   is_jailbreak: z.nullish(z.boolean()),
   is_sandbox: z.nullish(z.boolean()),
   workspace_uuid: z.nullish(z.string()),
@@ -109,8 +110,8 @@ export const EvalRunSchema = z.looseObject({
   ai_description: z.nullish(z.string()),
   workspace_uuid: z.nullish(z.string()),
   is_sandbox: z.nullish(z.boolean()),
-  num_prompts: z.nullish(z.int()),
-  num_responses_scored: z.nullish(z.int()),
+  num_prompts: z.nullish(integer()),
+  num_responses_scored: z.nullish(integer()),
   pass_rate: z.nullish(z.number()),
   evaluation: z.nullish(EvalSchema),
   eval_run_examples: z.nullish(z.array(EvalRunExampleSchema)),

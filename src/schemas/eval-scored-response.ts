@@ -10,6 +10,7 @@
 // editors and reject unknown names, but they stay assignable to `Record<string, unknown>`, so
 // `(response as Record<string, unknown>).new_field` reads a field the API added after this version.
 import * as z from 'zod/mini';
+import { integer } from './integer.js';
 import type { OffsetPage } from '../core/pagination.js';
 import type { Agrees, Assert } from './type-check.js';
 
@@ -45,7 +46,7 @@ export type NextPrompt = {
 export const NextPromptSchema = z.looseObject({
   prompt_uuid: z.string(),
   thread_uuid: z.nullish(z.string()),
-  turn_number: z._default(z.int(), 1),
+  turn_number: z._default(integer(), 1),
   content: z.string(),
   category: z.nullish(z.string()),
 });
@@ -177,7 +178,7 @@ export type EvalScoredResponse = {
 export const EvalScoredResponseSchema = z.looseObject({
   prompt_uuid: z.string(),
   thread_uuid: z.nullish(z.string()),
-  turn_number: z._default(z.int(), 1),
+  turn_number: z._default(integer(), 1),
   continue_thread: z._default(z.boolean(), false),
   content: z.nullish(z.union([z.string(), FileReferenceSchema])),
   content_type: z._default(z.string(), 'text'),
@@ -206,7 +207,7 @@ export type EvalScoredResponsesPageBody = {
 /** Parses an {@link EvalScoredResponsesPageBody}. Unknown top-level fields are kept. */
 export const EvalScoredResponsesPageSchema = z.looseObject({
   items: z.array(EvalScoredResponseSchema),
-  count: z.int(),
+  count: integer(),
 });
 
 /**
