@@ -255,7 +255,7 @@ describe('CSV cells a spreadsheet would run as a formula', () => {
     expect(cell('thread_uuid')).toBe("'\\t=1+1");
     expect(cell('response_uuid')).toBe("'\\r=1+1");
     for (const value of row ?? []) expect(value).not.toMatch(/^[=+\-@\t\r]/);
-    expect(plain).toEqual(['plain', '', '1', 'false', 'a - b = c', 'text', 'false', 'false', '', 'no formula here', '', 'true', '']);
+    expect(plain).toEqual(['plain', '', '1', 'false', 'a - b = c', 'text', 'false', 'false', '', 'no formula here', '', 'true', '', '', '']);
   });
 });
 

@@ -343,6 +343,8 @@ describe('CSV', () => {
       'confidence',
       'is_passed',
       'next_prompt',
+      'manually_updated',
+      'manually_updated_at',
     ]);
     expect(csvHeader()).toBe(`${CSV_COLUMNS.join(',')}\r\n`);
   });
@@ -362,14 +364,16 @@ describe('CSV', () => {
       confidence: 0.75,
       is_passed: false,
       next_prompt: { prompt_uuid: 'np1', content: 'go on, "please"' },
+      manually_updated: true,
+      manually_updated_at: '2026-11-30T12:00:00Z',
     });
-    expect(csvRow(full)).toBe('p1,t1,2,true,hello,text,false,true,r1,fine,0.75,false,np1\r\n');
+    expect(csvRow(full)).toBe('p1,t1,2,true,hello,text,false,true,r1,fine,0.75,false,np1,true,2026-11-30T12:00:00Z\r\n');
     // Falsy numbers are printed, not dropped.
-    expect(csvRow(resp({ prompt_uuid: 'p0', confidence: 0, is_passed: true }))).toBe('p0,,1,false,,text,false,false,,,0,true,\r\n');
+    expect(csvRow(resp({ prompt_uuid: 'p0', confidence: 0, is_passed: true }))).toBe('p0,,1,false,,text,false,false,,,0,true,,,\r\n');
   });
 
   it('null and absent fields are empty cells', () => {
-    const empty = 'p2,,1,false,,text,false,false,,,,,\r\n';
+    const empty = 'p2,,1,false,,text,false,false,,,,,,,\r\n';
     expect(csvRow(resp({ prompt_uuid: 'p2' }))).toBe(empty);
     expect(
       csvRow(
@@ -404,12 +408,12 @@ describe('CSV', () => {
     ['inner spaces only', 'a b', 'a b'],
     ['unicode', 'café ✓', 'café ✓'],
   ])('quotes content with %s as RFC 4180 does', (_name, content, cell) => {
-    expect(csvRow(resp({ prompt_uuid: 'p', content }))).toBe(`p,,1,false,${cell},text,false,false,,,,,\r\n`);
+    expect(csvRow(resp({ prompt_uuid: 'p', content }))).toBe(`p,,1,false,${cell},text,false,false,,,,,,,\r\n`);
   });
 
   it('quotes any column, not only content', () => {
     const row = csvRow(resp({ prompt_uuid: 'a,b', explanation: '"why"', content_type: 'x y ' }));
-    expect(row).toBe('"a,b",,1,false,,"x y ",false,false,,"""why""",,,\r\n');
+    expect(row).toBe('"a,b",,1,false,,"x y ",false,false,,"""why""",,,,,\r\n');
   });
 
   it('content: text, a file reference by remote_file_path, else file_uuid, else empty; null empty', () => {
@@ -417,10 +421,10 @@ describe('CSV', () => {
     const uuidOnly = resp({ prompt_uuid: 'p', content: { file_uuid: 'f-2', remote_file_path: null }, content_type: 'image' });
     const uuidAbsentPath = resp({ prompt_uuid: 'p', content: { file_uuid: 'f-3' }, content_type: 'image' });
     const neither = resp({ prompt_uuid: 'p', content: {}, content_type: 'image' });
-    expect(csvRow(withPath)).toBe('p,,1,false,eval-runs/images/f-1.png,image,false,false,,,,,\r\n');
-    expect(csvRow(uuidOnly)).toBe('p,,1,false,f-2,image,false,false,,,,,\r\n');
-    expect(csvRow(uuidAbsentPath)).toBe('p,,1,false,f-3,image,false,false,,,,,\r\n');
-    expect(csvRow(neither)).toBe('p,,1,false,,image,false,false,,,,,\r\n');
+    expect(csvRow(withPath)).toBe('p,,1,false,eval-runs/images/f-1.png,image,false,false,,,,,,,\r\n');
+    expect(csvRow(uuidOnly)).toBe('p,,1,false,f-2,image,false,false,,,,,,,\r\n');
+    expect(csvRow(uuidAbsentPath)).toBe('p,,1,false,f-3,image,false,false,,,,,,,\r\n');
+    expect(csvRow(neither)).toBe('p,,1,false,,image,false,false,,,,,,,\r\n');
 
     expect(contentText('text')).toBe('text');
     expect(contentText('')).toBe('');

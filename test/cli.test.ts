@@ -113,6 +113,8 @@ const CSV_COLUMNS = [
   'confidence',
   'is_passed',
   'next_prompt',
+  'manually_updated',
+  'manually_updated_at',
 ];
 
 /** An item as the SDK returns it: the documented defaults filled in, unknown fields kept. */

@@ -22,6 +22,8 @@ export const CSV_COLUMNS = [
   'confidence',
   'is_passed',
   'next_prompt',
+  'manually_updated',
+  'manually_updated_at',
 ] as const;
 
 /** Text content as is; a file reference as its `remote_file_path`, else its `file_uuid`. */
