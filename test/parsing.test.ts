@@ -137,6 +137,22 @@ describe('the API may grow', () => {
     expect(page.count).toBe(1);
   });
 
+  it('keeps a field named __proto__ as plain data, wherever it is and however its letters are written', async () => {
+    const text = `{"items":[{"prompt_uuid":"p-1","__proto__":{"polluted":true},"next_prompt":{"prompt_uuid":"n-1","content":"c","\\u005f_proto__":[1]}}],"count":1,"__proto__":"top"}`;
+    msw.use(http.get(`${BASE}/v2/eval-runs/:id/responses`, () => new HttpResponse(text, { headers: { 'content-type': 'application/json' } })));
+    const page = await client.evals.runs.listResponses('run');
+    const item = page.items[0] as EvalScoredResponse & Record<string, unknown>;
+    // Own, enumerable properties with the values sent; no prototype changed, nothing polluted.
+    expect(Object.getOwnPropertyDescriptor(item, '__proto__')).toMatchObject({ value: { polluted: true }, enumerable: true });
+    expect(Object.getPrototypeOf(item)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(item.next_prompt, '__proto__')?.value).toEqual([1]);
+    expect(Object.getOwnPropertyDescriptor(page.body, '__proto__')?.value).toBe('top');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // JSON.stringify writes them back as they came.
+    expect(JSON.stringify(item)).toContain('"__proto__":{"polluted":true}');
+    expect(item.turn_number).toBe(1);
+  });
+
   it('accepts an unknown content_type', async () => {
     const item = await onlyItem({ prompt_uuid: 'p', content_type: 'audio', content: { file_uuid: 'f-a' } });
     expect(item.content_type).toBe('audio');

@@ -144,7 +144,10 @@ export function parseBody<S extends Schema>(schema: S, body: string, status: num
     throw new AymaraResponseValidationError(`Response body is not valid JSON (${where})`, { path: '$', status, requestId, cause });
   }
   const result = z.safeParse(schema, json);
-  if (result.success) return result.data;
+  if (result.success) {
+    if (mayHoldProtoKey(body)) keepProtoKeys(json, result.data);
+    return result.data;
+  }
   const issues = result.error.issues;
   const kept = issues.slice(0, MAX_ISSUES).map((issue): ValidationIssue => {
     const { path, issue: inner } = innermost(issue);
@@ -160,6 +163,28 @@ export function parseBody<S extends Schema>(schema: S, body: string, status: num
     issueCount: issues.length,
     cause: trimmed(result.error),
   });
+}
+
+/** Whether a body's text could hold a key `__proto__`, written plainly or with escaped letters (rare: a quick look). */
+function mayHoldProtoKey(text: string): boolean {
+  return text.includes('proto') || (text.includes('\\u00') && /\\u00(?:5f|6f|7[024])/i.test(text));
+}
+
+/**
+ * zod leaves a key named `__proto__` out of what it parses. In JSON it is an ordinary key, and unknown fields are
+ * kept: it goes back on the parsed copy, wherever it was, as plain data (an own property, never a prototype).
+ */
+function keepProtoKeys(input: unknown, output: unknown): void {
+  if (typeof input !== 'object' || input === null || typeof output !== 'object' || output === null || input === output) return;
+  if (Array.isArray(input)) {
+    if (Array.isArray(output)) for (let i = 0; i < input.length; i++) keepProtoKeys(input[i], output[i]);
+    return;
+  }
+  const from = input as Record<string, unknown>;
+  const to = output as Record<string, unknown>;
+  if (Object.hasOwn(from, '__proto__') && !Object.hasOwn(to, '__proto__'))
+    Object.defineProperty(to, '__proto__', { value: from['__proto__'], enumerable: true, writable: true, configurable: true });
+  for (const key of Object.keys(from)) if (key !== '__proto__' && Object.hasOwn(to, key)) keepProtoKeys(from[key], to[key]);
 }
 
 /** zod's own error, for those who use its tools, trimmed like the rest (it is ours: fresh from `safeParse`). */
