@@ -1078,7 +1078,9 @@ describe('main(argv)', () => {
       const run = await runMain(['responses', 'no-such-run', '--format', 'json'], { env: { AYMARA_AI_BASE_URL: s.url } });
       expect(run.code).toBe(3);
       expect(run.stdout).toBe('');
-      expect(run.stderr).toMatch(/^error: API error 404 resource\.not_found: .+ \(request id: req_mock_000001\)\n$/);
+      expect(run.stderr).toMatch(/^error: API error 404 resource\.not_found: Eval run .+ \(request id: req_mock_000001\)\n$/);
+      // Said once, not twice.
+      expect(run.stderr.match(/resource\.not_found/g)).toHaveLength(1);
       expect(s.api.requests).toHaveLength(1);
     });
 
@@ -1095,7 +1097,7 @@ describe('main(argv)', () => {
       closers.push(s);
       const run = await runMain(['summary', RUN], { env: { AYMARA_AI_BASE_URL: s.url } });
       expect(run.code).toBe(3);
-      expect(run.stderr).toMatch(/^error: API error 400: .*\(request id: none\)\n$/);
+      expect(run.stderr).toMatch(/^error: API error 400 status code .*\(request id: none\)\n$/);
     });
 
     it('3 for a body that fails validation, with the path and the request id', async () => {

@@ -159,6 +159,9 @@ describe('request options', () => {
     ['maxRetries 1.5', { maxRetries: 1.5 }, /maxRetries/],
     ['pageConcurrency 0', { pageConcurrency: 0 }, /pageConcurrency/],
     ['pageConcurrency 1.5', { pageConcurrency: 1.5 }, /pageConcurrency/],
+    // A string is quoted, so '4' does not read as the number it looks like.
+    ["pageConcurrency '4'", { pageConcurrency: '4' }, /pageConcurrency.*got "4"/],
+    ["timeout '1000'", { timeout: '1000' }, /timeout.*got "1000"/],
     ['a header name that is not a token', { headers: { 'x bad': 'v' } }, /x bad/],
     ['a header value with NUL', { headers: { 'x-trace': 'v\u0000' } }, /x-trace/],
   ])('%s is refused before sending', async (_label, options, names) => {

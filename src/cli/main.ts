@@ -254,8 +254,8 @@ function report(error: unknown): number {
     return EXIT.notFinished;
   }
   if (error instanceof AymaraAPIError) {
-    const code = error.code ? ` ${escapeText(String(error.code))}` : '';
-    process.stderr.write(`error: API error ${error.status}${code}: ${shown(error.message)} (request id: ${escapeText(error.requestId ?? 'none')})\n`);
+    // The message starts with the status (and the code, when the API gave one): `404 resource.not_found: ...`.
+    process.stderr.write(`error: API error ${shown(error.message)} (request id: ${escapeText(error.requestId ?? 'none')})\n`);
     return EXIT.api;
   }
   if (error instanceof AymaraResponseValidationError) {

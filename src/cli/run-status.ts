@@ -30,6 +30,7 @@ export function describeProgress(run: EvalRun): string {
 }
 
 function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);

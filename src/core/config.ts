@@ -94,17 +94,20 @@ function env(name: string): string | undefined {
   return value === '' ? undefined : value;
 }
 
+/** A value as an error message quotes it: a string in quotes, so `'4'` does not read as the number 4. */
+const shown = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value) : String(value));
+
 function check(ok: boolean, message: string): void {
   if (!ok) throw new AymaraInputError(message);
 }
 
 function checkTimeout(name: string, value: number | undefined): void {
   if (value !== undefined)
-    check(typeof value === 'number' && value > 0 && value <= 2_147_483_647, `\`${name}\` must be a number of milliseconds > 0; got ${String(value)}`);
+    check(typeof value === 'number' && value > 0 && value <= 2_147_483_647, `\`${name}\` must be a number of milliseconds > 0; got ${shown(value)}`);
 }
 
 function checkCount(name: string, value: number | undefined, min: number): void {
-  if (value !== undefined) check(Number.isSafeInteger(value) && value >= min, `\`${name}\` must be an integer >= ${min}; got ${String(value)}`);
+  if (value !== undefined) check(Number.isSafeInteger(value) && value >= min, `\`${name}\` must be an integer >= ${min}; got ${shown(value)}`);
 }
 
 function checkHeaders(name: string, headers: Record<string, string> | undefined): void {
