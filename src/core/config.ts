@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import { AymaraInputError } from './errors.js';
 import { isHeaderName, isHeaderValue } from './headers.js';
 import { parseLogLevel, type Logger, type LogLevel } from './log.js';
+import { describe } from './validate.js';
 import type { Middleware } from './pipeline.js';
 import type { FetchLike } from './transport.js';
 
@@ -94,20 +95,17 @@ function env(name: string): string | undefined {
   return value === '' ? undefined : value;
 }
 
-/** A value as an error message quotes it: a string in quotes, so `'4'` does not read as the number 4. */
-const shown = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value) : String(value));
-
 function check(ok: boolean, message: string): void {
   if (!ok) throw new AymaraInputError(message);
 }
 
 function checkTimeout(name: string, value: number | undefined): void {
   if (value !== undefined)
-    check(typeof value === 'number' && value > 0 && value <= 2_147_483_647, `\`${name}\` must be a number of milliseconds > 0; got ${shown(value)}`);
+    check(typeof value === 'number' && value > 0 && value <= 2_147_483_647, `\`${name}\` must be a number of milliseconds > 0; got ${describe(value)}`);
 }
 
 function checkCount(name: string, value: number | undefined, min: number): void {
-  if (value !== undefined) check(Number.isSafeInteger(value) && value >= min, `\`${name}\` must be an integer >= ${min}; got ${shown(value)}`);
+  if (value !== undefined) check(Number.isSafeInteger(value) && value >= min, `\`${name}\` must be an integer >= ${min}; got ${describe(value)}`);
 }
 
 function checkHeaders(name: string, headers: Record<string, string> | undefined): void {
@@ -153,18 +151,16 @@ const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY
 
 /** Whether the runtime's global fetch itself follows the proxy variables (Node 24's opt-in env proxy). */
 function runtimeFetchUsesProxy(): boolean {
-  const flag = '--use-env-proxy';
   const on = env('NODE_USE_ENV_PROXY');
-  if (on !== undefined && on !== '0' && on.toLowerCase() !== 'false') return true;
-  const execArgv = typeof process !== 'undefined' && Array.isArray(process.execArgv) ? process.execArgv : [];
-  return execArgv.includes(flag) || (env('NODE_OPTIONS') ?? '').split(/\s+/).includes(flag);
+  if (on !== undefined && !/^(0|false)$/i.test(on)) return true;
+  const flag = '--use-env-proxy';
+  return (typeof process !== 'undefined' && process.execArgv?.includes(flag)) || (env('NODE_OPTIONS') ?? '').split(/\s+/).includes(flag);
 }
 
 /** Whether NO_PROXY names this host (or is `*`), so that a proxying runtime fetch goes direct anyway. */
 function noProxyCovers(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  const entries = (env('NO_PROXY') ?? env('no_proxy') ?? '').split(/[\s,]+/).map((e) => e.replace(/^\[|\]$/g, '').toLowerCase());
-  return entries.includes('*') || entries.includes(host);
+  const entries = (env('NO_PROXY') ?? env('no_proxy') ?? '').toLowerCase().split(/[\s,]+/);
+  return entries.some((entry) => entry === '*' || entry === hostname || `[${entry}]` === hostname);
 }
 
 /**
@@ -186,7 +182,7 @@ function resolveProxy(baseHostname: string): ProxyRoute {
     }
     check(
       url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '',
-      `${name} is not a usable proxy URL: expected http://[user:password@]host:port with a port from 1 to 65535 (the value is not shown: it may hold a password)`,
+      `${name} is not a usable proxy URL: expected http://[user:password@]host:port, port 1-65535 (value not shown: it may hold a password)`,
     );
     any = true;
   }
@@ -252,7 +248,7 @@ export function resolveConfig(options: ClientOptions): ResolvedConfig {
   check(typeof options === 'object' && options !== null, 'AymaraAI options must be an object');
   check(
     !inBrowser() || options.dangerouslyAllowBrowser === true,
-    'AymaraAI refuses to run in a browser, where every visitor could read your API key. Call the API from your server, or pass dangerouslyAllowBrowser: true if you understand the risk.',
+    'AymaraAI refuses to run in a browser, where every visitor could read your API key: call the API from your server, or pass dangerouslyAllowBrowser: true',
   );
 
   const apiKey = options.apiKey !== undefined ? options.apiKey : env('AYMARA_AI_API_KEY');

@@ -12,14 +12,7 @@ export const SECRET_HEADERS: ReadonlySet<string> = new Set(['x-api-key', 'author
  * A URL with whatever may be credentials (`user:password@` before the host) hidden: a redirect's target may carry
  * them. Everything from `//` to the last `@` before any query or fragment goes, even when the URL is malformed.
  */
-export function hideUserinfo(url: string): string {
-  const start = url.indexOf('//');
-  if (start < 0) return url;
-  const end = url.slice(start).search(/[?#]/);
-  const authorityAndPath = end < 0 ? url.slice(start) : url.slice(start, start + end);
-  const at = authorityAndPath.lastIndexOf('@');
-  return at < 0 ? url : `${url.slice(0, start + 2)}[redacted]${url.slice(start + at)}`;
-}
+export const hideUserinfo = (url: string): string => url.replace(/\/\/[^?#]*@/, '//[redacted]@');
 
 /**
  * A header's value as errors and logs may show it: credentials replaced, including those a redirect's `location`

@@ -116,18 +116,14 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
 function itemsOf<Item>(pages: AsyncGenerator<{ readonly items: readonly Item[] }, void, undefined>): AsyncIterableIterator<Item, undefined> {
   let items: readonly Item[] = [];
   let index = 0;
-  let finished = false;
   /** The last call still waiting for a page, if any: later calls go after it. */
   let waiting: Promise<IteratorResult<Item, undefined>> | undefined;
 
   const advance = async (): Promise<IteratorResult<Item, undefined>> => {
+    // Once the pages are done (or returned) their generator answers `done` at once, every time.
     while (index >= items.length) {
-      if (finished) return DONE;
       const step = await pages.next();
-      if (step.done) {
-        finished = true;
-        return DONE;
-      }
+      if (step.done) return DONE;
       items = step.value.items;
       index = 0;
     }
@@ -147,7 +143,6 @@ function itemsOf<Item>(pages: AsyncGenerator<{ readonly items: readonly Item[] }
     },
     // `break` or a throw in a `for await` body: stop, which aborts the pages in flight.
     async return() {
-      finished = true;
       items = [];
       await pages.return(undefined);
       return DONE;

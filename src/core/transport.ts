@@ -98,13 +98,11 @@ export function createTransport(options: TransportOptions): Next {
       return (url, init) => undici.fetch(url, { ...(init as object), dispatcher }) as unknown as Promise<Response>;
     }
     if (!undici && route === 'direct')
-      throw new AymaraInputError(
-        "The base URL is on this machine and the runtime's fetch would send requests, and the API key, through the proxy of HTTP(S)_PROXY in clear text (NODE_USE_ENV_PROXY is on), and the undici package that could go direct is not available: add the host to NO_PROXY",
-      );
+      throw new AymaraInputError('NODE_USE_ENV_PROXY would send the API key to this local base URL through the proxy in clear text: add the host to NO_PROXY');
     if (!undici) {
       options.log.write(
         'warn',
-        'Proxy variables are set but the undici package could not be loaded (a bundle without node_modules?): requests go through the global fetch, which uses the proxy only when NODE_USE_ENV_PROXY=1 is set.',
+        'Proxy variables are set but undici could not be loaded: the global fetch is used, which follows them only with NODE_USE_ENV_PROXY=1',
       );
       return (url, init) => globalThis.fetch(url, init);
     }
@@ -272,13 +270,9 @@ function invalidHeader(headers: Readonly<Record<string, string>>): string | unde
  * that is the only failure fetch reports as `TypeError('fetch failed')` around an error with an empty message.
  */
 function hidden407(error: unknown): boolean {
-  try {
-    const e = error as { name?: unknown; message?: unknown; cause?: unknown };
-    const cause = e.cause as { message?: unknown; code?: unknown } | undefined;
-    return e.name === 'TypeError' && e.message === 'fetch failed' && e.cause instanceof Error && cause?.message === '' && cause.code === undefined;
-  } catch {
-    return false;
-  }
+  const { name, message, cause } = (error ?? {}) as { name?: unknown; message?: unknown; cause?: unknown };
+  const reason = cause as { message?: unknown; code?: unknown } | undefined;
+  return name === 'TypeError' && message === 'fetch failed' && cause instanceof Error && reason?.message === '' && reason.code === undefined;
 }
 
 function transportError(request: AymaraRequest, cause: unknown): unknown {

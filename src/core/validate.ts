@@ -27,7 +27,8 @@ export function jsonPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-function describe(value: unknown): string {
+/** A value as an error message quotes it: a string in quotes (so `'4'` does not read as the number 4), clipped. */
+export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
   if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
   return typeof value;

@@ -236,7 +236,7 @@ const NON_EMPTY = 'must be a non-empty string';
 /** An optional integer of at least `min`. */
 const intAtLeast = (min: number) => {
   const message = `must be an integer >= ${min}`;
-  return z.optional(z.int(message).check(z.refine((value: number) => value >= min, message)));
+  return z.optional(z.number(message).check(z.refine((value: number) => Number.isSafeInteger(value) && value >= min, message)));
 };
 
 /** A workspace id: a non-empty string that can be percent-encoded (no unpaired surrogate). */
