@@ -60,6 +60,8 @@ interface Backend {
   client(options?: ClientOptions): AymaraAI;
   /** GET a path below the base URL with no key at all (the SDK always sends one). */
   getWithoutKey(path: string): Promise<Response>;
+  /** GET a path below the base URL with plain fetch and these headers. */
+  get(path: string, headers: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -77,6 +79,7 @@ const backends: { name: string; start(fixtures: MockFixtures): Promise<Backend> 
           return client;
         },
         getWithoutKey: (path) => fetch(`${server.url}${path}`),
+        get: (path, headers) => fetch(`${server.url}${path}`, { headers }),
         close: async () => {
           await Promise.all(clients.map((c) => c.close()));
           await server.close();
@@ -95,6 +98,7 @@ const backends: { name: string; start(fixtures: MockFixtures): Promise<Backend> 
         api,
         client: (options = {}) => new AymaraAI({ apiKey: KEY, baseURL, maxRetries: 0, logLevel: 'off', ...options }),
         getWithoutKey: (path) => fetch(`${baseURL}${path}`),
+        get: (path, headers) => fetch(`${baseURL}${path}`, { headers }),
         close: async () => msw.close(),
       };
     },
@@ -171,6 +175,25 @@ describe.each(backends)('$name', ({ start }) => {
       const missing = await backend.getWithoutKey(`/v2/eval-runs/${RUN}/responses`);
       expect(missing.status).toBe(401);
       expect(await missing.json()).toMatchObject({ error: { code: 'auth.invalid_key' }, request_id: expect.stringMatching(/^req_mock_/) });
+    });
+
+    it('gzips when the request asks for it, not when it refuses gzip; the SDK reads the page either way', async () => {
+      const path = `/v2/eval-runs/${RUN}/responses?limit=2`;
+      for (const [acceptEncoding, gzipped] of [
+        ['gzip', true],
+        ['GZIP', true],
+        ['br, gzip;q=0.5', true],
+        ['br, *;q=0.1', true],
+        ['gzip;q=0', false],
+        ['gzip;q=0, *', false],
+        ['identity', false],
+      ] as const) {
+        const res = await backend.get(path, { 'x-api-key': KEY, 'accept-encoding': acceptEncoding });
+        expect(res.headers.get('content-encoding'), acceptEncoding).toBe(gzipped ? 'gzip' : null);
+        expect(((await res.json()) as { items: unknown[] }).items, acceptEncoding).toHaveLength(2);
+      }
+      const page = await backend.client({ defaultHeaders: { 'accept-encoding': 'gzip' } }).evals.runs.listResponses(RUN, { limit: 2 });
+      expect(page.items.map((r) => r.prompt_uuid)).toEqual(UUIDS.slice(0, 2));
     });
 
     it('records what it received: method, URL, headers, parsed parameters', async () => {
@@ -265,6 +288,9 @@ describe.each(backends)('$name', ({ start }) => {
       const error = await rejection(c.evals.runs.listResponses(RUN));
       expect(error).toBeInstanceOf(AymaraConnectionError);
       expect(error).not.toBeInstanceOf(AymaraTimeoutError);
+      // The message says what failed, not how a value prints ("[object Response]" from msw's network error).
+      expect((error as Error).message).toMatch(/^Connection error: \w/);
+      expect((error as Error).message).not.toMatch(/\[object /);
       // Every request was received and recorded, though none was answered: two attempts, and on the loopback server
       // the first may also have been sent again at once, unanswered, when it met the reset on a kept-alive connection.
       expect(backend.api.requests.length).toBeGreaterThanOrEqual(2);

@@ -296,7 +296,9 @@ function transportError(request: AymaraRequest, cause: unknown): unknown {
   // undici refuses some headers outright (`connection`, `transfer-encoding`...); its messages name the header, never the value.
   if (code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED')
     return new AymaraInputError(`Request not sent: ${safeString((cause as { cause?: unknown }).cause ?? cause)}`, { cause });
-  let detail = code ?? (safeString((cause as { cause?: unknown })?.cause ?? cause) || safeString(cause));
+  // fetch's TypeError names the real failure in its cause, when that is an error (msw's network error is a Response).
+  const inner = (cause as { cause?: unknown } | undefined)?.cause;
+  let detail = code ?? ((inner instanceof Error && safeString(inner)) || safeString(cause));
   let keptCause = cause;
   for (const name of SECRET_HEADERS) {
     const secret = request.headers[name];

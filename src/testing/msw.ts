@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import { http, HttpResponse, type HttpHandler } from 'msw';
+import { acceptsGzip, gzipText } from './encoding.js';
 import type { MockFixtures } from './fixtures.js';
 import { MockAymaraAPI, type MockFault } from './mock-api.js';
 
@@ -64,6 +65,11 @@ export function mockAymaraHandlers(options: MockAymaraHandlersOptions): MockAyma
     });
     const outcome = await api.respond(api.describeRequest(request.method, new URL(request.url), headers), request.signal);
     if (outcome === 'reset') return HttpResponse.error();
+    // Gzip when the request asks for it, like the loopback server (a default fetch asks below msw, so rarely here).
+    if (acceptsGzip(request.headers.get('accept-encoding')) && outcome.body.length > 0 && !outcome.headers['content-encoding']) {
+      const headers = { ...outcome.headers, 'content-encoding': 'gzip', vary: 'accept-encoding' };
+      return new HttpResponse(await gzipText(outcome.body), { status: outcome.status, headers });
+    }
     return new HttpResponse(outcome.body, { status: outcome.status, headers: outcome.headers });
   });
   return { handlers: [handler], api, baseURL };

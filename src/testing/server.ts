@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { AddressInfo, Socket } from 'node:net';
 import type { MockFixtures } from './fixtures.js';
+import { acceptsGzip } from './encoding.js';
 import { MockAymaraAPI, type MockFault } from './mock-api.js';
 
 /** Options of `startMockServer()`. */
@@ -67,7 +68,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
           return;
         }
         // Gzip when the client asks for it, as the real API's front end does: what goes over the wire is what users get.
-        const gzip = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '') && outcome.body.length > 0 && !outcome.headers['content-encoding'];
+        const gzip = acceptsGzip(request.headers['accept-encoding']) && outcome.body.length > 0 && !outcome.headers['content-encoding'];
         const body = gzip ? gzipSync(outcome.body) : Buffer.from(outcome.body);
         res.writeHead(outcome.status, {
           ...outcome.headers,
