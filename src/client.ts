@@ -8,7 +8,7 @@ import { OffsetPage, PagePromise, type ListContext, type OffsetPageBody, type Pa
 import { compose, guardUserMiddleware, type AymaraResponse, type Next } from './core/pipeline.js';
 import { sendWithRetries, type RetryHooks } from './core/retry.js';
 import { runtimeName } from './core/runtime.js';
-import { abortError, nextTurn, untilAborted } from './core/signals.js';
+import { abortError, linkSignals, nextTurn, untilAborted } from './core/signals.js';
 import { timeoutMiddleware } from './core/timeout.js';
 import { createTransport, OwnConnections } from './core/transport.js';
 import { checkParams, checkPathParam, parseBody } from './core/validate.js';
@@ -269,8 +269,11 @@ export class AymaraAI implements APIClient, AsyncDisposable {
    */
   #send(call: Call, pageSignal?: AbortSignal, hooks?: RetryHooks): Promise<AymaraResponse> {
     if (this.#closed() !== undefined) return Promise.reject(new AymaraError('The client is closed: create a new AymaraAI to send more requests'));
-    const closedBy = this.#closedBy;
-    return untilAborted(this.#sendUntilDone(call, pageSignal, hooks), closedBy.length === 1 ? closedBy[0] : AbortSignal.any([...closedBy]));
+    const { signal, unlink } = linkSignals([...this.#fetchesClosedBy, call.options?.signal, pageSignal].filter((s): s is AbortSignal => s !== undefined));
+    const sending = this.#sendUntilDone(call, signal, hooks);
+    // Unlinked when the sending is over (not when close() rejects the call): the fetches in flight still hear it.
+    sending.then(unlink, unlink);
+    return untilAborted(sending, this.#closedBy);
   }
 
   /** The signal that closed this client (its own, or an ancestor's), if any. */
@@ -278,12 +281,10 @@ export class AymaraAI implements APIClient, AsyncDisposable {
     return this.#closedBy.find((signal) => signal.aborted);
   }
 
-  async #sendUntilDone(call: Call, pageSignal: AbortSignal | undefined, hooks: RetryHooks | undefined): Promise<AymaraResponse> {
+  async #sendUntilDone(call: Call, signal: AbortSignal | undefined, hooks: RetryHooks | undefined): Promise<AymaraResponse> {
     const { options } = call;
     const headers = options?.headers ? { ...this.#headers, ...lowerCaseKeys(options.headers) } : { ...this.#headers };
     if (call.body !== undefined) headers['content-type'] = 'application/json';
-    const signals = [...this.#fetchesClosedBy, options?.signal, pageSignal].filter((s): s is AbortSignal => s !== undefined);
-    const signal = signals.length === 1 ? signals[0] : AbortSignal.any(signals);
     // Nothing is sent once the client is closed, a retry whose wait ended in the meantime included.
     const attempt: Next = (request) => {
       const closed = this.#closed();

@@ -213,7 +213,7 @@ function resolveBaseURL(raw: string, allowInsecureHTTP: boolean): { baseURL: str
   check(!url.search && !url.hash, '`baseURL` must not contain a query or fragment');
   check(
     url.protocol === 'https:' || isLoopback(url.hostname) || allowInsecureHTTP,
-    `\`baseURL\` must use https (plain http is allowed only for loopback hosts, or with allowInsecureHTTP: true); got ${url.origin}`,
+    `\`baseURL\` must use https (http only for loopback hosts, or with allowInsecureHTTP: true); got ${url.origin}`,
   );
   return { baseURL: `${url.origin}${url.pathname.replace(/\/+$/, '')}`, origin: url.origin };
 }

@@ -286,7 +286,7 @@ export function makeRedirectError(status: number, headersInit: HeadersLike, why:
     why.kind === 'too-many'
       ? `${status} redirect not followed: more than 5 redirects`
       : why.kind === 'credentials'
-        ? `${status} redirect not followed: its target URL holds credentials`
+        ? `${status} redirect not followed: its target has credentials`
         : `${status} redirect to another origin (${why.origin}) not followed: the API key is only sent to the configured base URL`;
   return new AymaraAPIError({ status, code: undefined, message, details: {}, requestId: headers.get('x-request-id') || undefined, headers, body: '' });
 }

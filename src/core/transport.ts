@@ -27,7 +27,9 @@ export class OwnConnections {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#agent?.close();
+    // destroy(), not close(): close() waits for a pending connect (up to undici's 10 s connect timeout), though every
+    // call of a closed client has already been rejected.
+    await this.#agent?.destroy();
   }
 }
 
@@ -98,12 +100,9 @@ export function createTransport(options: TransportOptions): Next {
       return (url, init) => undici.fetch(url, { ...(init as object), dispatcher }) as unknown as Promise<Response>;
     }
     if (!undici && route === 'direct')
-      throw new AymaraInputError('NODE_USE_ENV_PROXY would send the API key to this local base URL through the proxy in clear text: add the host to NO_PROXY');
+      throw new AymaraInputError('NODE_USE_ENV_PROXY would send the API key to this local base URL through the proxy in clear text: add its host to NO_PROXY');
     if (!undici) {
-      options.log.write(
-        'warn',
-        'Proxy variables are set but undici could not be loaded: the global fetch is used, which follows them only with NODE_USE_ENV_PROXY=1',
-      );
+      options.log.write('warn', 'Proxy variables are set but undici could not be loaded: the global fetch follows them only with NODE_USE_ENV_PROXY=1');
       return (url, init) => globalThis.fetch(url, init);
     }
     const dispatcher = options.connections.agent(undici, route as 'proxy' | 'direct');
@@ -119,19 +118,20 @@ export function createTransport(options: TransportOptions): Next {
       redirect: 'manual',
     };
     if (request.body !== undefined) init.body = request.body;
-    // A call made just before close() in the same tick reaches this point after it: it must not be sent.
-    const closed = options.closedReason?.();
-    if (closed) throw closed;
+    const go = () => {
+      // A call made just before close() in the same tick reaches this point after it: it must not be sent.
+      const closed = options.closedReason?.();
+      if (closed) throw closed;
+      return untilAborted(fetchFn(request.url, init), request.signal);
+    };
     try {
-      return await untilAborted(fetchFn(request.url, init), request.signal);
+      return await go();
     } catch (error) {
       // The server closed a reused keep-alive connection as the request went out: nothing was answered, so the
       // request is sent again at once, on a fresh connection, without costing a retry.
       if (request.signal?.aborted || !IDEMPOTENT.has(request.method) || idle === 0 || !deadConnection(error)) throw error;
       idle -= 1;
-      const closedSince = options.closedReason?.();
-      if (closedSince) throw closedSince;
-      return untilAborted(fetchFn(request.url, init), request.signal);
+      return go();
     }
   };
 
@@ -144,9 +144,7 @@ export function createTransport(options: TransportOptions): Next {
       response = await fetchOnce(fetchFn, request);
       if (response.status < 200 || response.status > 599) {
         await response.body?.cancel().catch(() => undefined);
-        throw new AymaraConnectionError(
-          `The server answered with status ${response.status}, which is not a final HTTP response (${request.method} ${new URL(request.url).origin})`,
-        );
+        throw new AymaraConnectionError(`Status ${response.status} is not a final HTTP response (${request.method} ${new URL(request.url).origin})`);
       }
       body = await untilAborted(readBody(response, options.maxResponseSize, request), request.signal);
       if (!/\bclose\b/i.test(response.headers.get('connection') ?? '')) idle = Math.min(idle + 1, peak);
@@ -177,14 +175,11 @@ const EMPTY = new Uint8Array(0);
  */
 async function readBody(response: Response, limit: number, request: AymaraRequest): Promise<string> {
   const tooLarge = () =>
-    new AymaraResponseValidationError(
-      `Response body is larger than maxResponseSize (${limit} bytes); not read further (${request.method} ${new URL(request.url).origin})`,
-      {
-        path: '$',
-        status: response.status,
-        requestId: response.headers.get('x-request-id') || undefined,
-      },
-    );
+    new AymaraResponseValidationError(`Response body is larger than maxResponseSize (${limit} bytes) (${request.method} ${new URL(request.url).origin})`, {
+      path: '$',
+      status: response.status,
+      requestId: response.headers.get('x-request-id') || undefined,
+    });
   // A declared length over the limit fails before a byte is read (it counts encoded bytes, so only when not encoded).
   const declared = Number(response.headers.get('content-length'));
   if (!response.headers.has('content-encoding') && declared > limit) {
@@ -270,9 +265,8 @@ function invalidHeader(headers: Readonly<Record<string, string>>): string | unde
  * that is the only failure fetch reports as `TypeError('fetch failed')` around an error with an empty message.
  */
 function hidden407(error: unknown): boolean {
-  const { name, message, cause } = (error ?? {}) as { name?: unknown; message?: unknown; cause?: unknown };
-  const reason = cause as { message?: unknown; code?: unknown } | undefined;
-  return name === 'TypeError' && message === 'fetch failed' && cause instanceof Error && reason?.message === '' && reason.code === undefined;
+  const { message, cause } = (error ?? {}) as { message?: unknown; cause?: unknown };
+  return message === 'fetch failed' && cause instanceof Error && cause.message === '' && (cause as { code?: unknown }).code === undefined;
 }
 
 function transportError(request: AymaraRequest, cause: unknown): unknown {

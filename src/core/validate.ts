@@ -176,16 +176,13 @@ function mayHoldProtoKey(text: string): boolean {
  * kept: it goes back on the parsed copy, wherever it was, as plain data (an own property, never a prototype).
  */
 function keepProtoKeys(input: unknown, output: unknown): void {
-  if (typeof input !== 'object' || input === null || typeof output !== 'object' || output === null || input === output) return;
-  if (Array.isArray(input)) {
-    if (Array.isArray(output)) for (let i = 0; i < input.length; i++) keepProtoKeys(input[i], output[i]);
-    return;
-  }
+  if (!input || typeof input !== 'object' || !output || typeof output !== 'object' || input === output) return;
+  // Arrays too: their keys are the indices.
   const from = input as Record<string, unknown>;
   const to = output as Record<string, unknown>;
   if (Object.hasOwn(from, '__proto__') && !Object.hasOwn(to, '__proto__'))
     Object.defineProperty(to, '__proto__', { value: from['__proto__'], enumerable: true, writable: true, configurable: true });
-  for (const key of Object.keys(from)) if (key !== '__proto__' && Object.hasOwn(to, key)) keepProtoKeys(from[key], to[key]);
+  for (const key of Object.keys(from)) if (Object.hasOwn(to, key)) keepProtoKeys(from[key], to[key]);
 }
 
 /** zod's own error, for those who use its tools, trimmed like the rest (it is ours: fresh from `safeParse`). */

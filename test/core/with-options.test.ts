@@ -2,6 +2,7 @@
  * `client.withOptions()`: a derived client with some options changed (another tenant's headers, a shorter timeout)
  * that shares its parent's connections and is closed with it.
  */
+import { getEventListeners } from 'node:events';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AymaraAbortError, AymaraAI, AymaraError, AymaraTimeoutError } from 'aymara-ai';
 import { generateResponses, startMockServer } from 'aymara-ai/testing';
@@ -19,6 +20,27 @@ describe.each(BACKENDS)('withOptions() against the $name', ({ start }) => {
   });
   afterEach(() => backend.api.reset());
   afterAll(() => backend.close());
+
+  it('a caller signal shared by every call and a child per call leave nothing on the long-lived signals (Node 22 too)', async () => {
+    const parent = backend.client();
+    const shared = new AbortController();
+    // AbortSignal.any is what Node 22 never frees while its sources live: each call would leave one behind.
+    const any = vi.spyOn(AbortSignal, 'any');
+    try {
+      for (let i = 0; i < 200; i++) {
+        const child = parent.withOptions({ defaultHeaders: { 'x-call': String(i) } });
+        await child.evals.runs.listResponses(RUN, { limit: 2 }, { signal: shared.signal });
+        for await (const r of child.evals.runs.listResponses(RUN, { limit: 2 }, { signal: shared.signal })) expect(r.prompt_uuid).toBeTypeOf('string');
+      }
+      expect(any).not.toHaveBeenCalled();
+    } finally {
+      any.mockRestore();
+    }
+    // The caller's signal still works, and holds no listener of the SDK's once the calls are over.
+    expect(getEventListeners(shared.signal, 'abort')).toHaveLength(0);
+    shared.abort();
+    expect(await rejectionOf(parent.evals.runs.listResponses(RUN, {}, { signal: shared.signal }))).toBeInstanceOf(AymaraAbortError);
+  });
 
   it('the child sends its own headers and keeps the rest of the parent: key, base URL, retries', async () => {
     const parent = backend.client({ maxRetries: 1, defaultHeaders: { 'x-tenant': 'a' } });

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AymaraAI, AymaraAPIError, AymaraError, AymaraInputError } from 'aymara-ai';
 import { within } from '../helpers/fault-server.js';
 import { rejectionOf, startServer } from '../helpers/server.js';
-import { startForwardProxy, stubNoProxyEnv, type ForwardProxy } from './helpers.js';
+import { startForwardProxy, startRawServer, stubNoProxyEnv, type ForwardProxy } from './helpers.js';
 
 const KEY = 'proxy-test-key';
 const PASSWORD = 's3cret-proxy-pass';
@@ -191,5 +191,21 @@ describe('a 407 from whatever answers at the base URL (an intercepting proxy, a 
     expect((error as AymaraAPIError).status).toBe(407);
     expect((error as Error).message).toMatch(/proxy asked for credentials/);
     expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe("close() with the client's own proxy agent", () => {
+  it('resolves at once even while a connection through the proxy is still being set up', { timeout: 20_000 }, async (ctx) => {
+    // A proxy that accepts the TCP connection and never answers the CONNECT: the tunnel stays pending.
+    const silent = await startRawServer(() => undefined);
+    ctx.onTestFinished(() => silent.close());
+    vi.stubEnv('HTTPS_PROXY', silent.url);
+    const client = new AymaraAI({ apiKey: KEY, baseURL: 'https://api.aymara.test', timeout: 300, maxRetries: 0, logLevel: 'off' });
+    const error = await within(rejectionOf(client.evals.runs.listResponses('run-1')), 5_000);
+    expect((error as Error).name).toBe('AymaraTimeoutError');
+    expect(silent.connections).toBe(1);
+    const started = performance.now();
+    await within(client.close(), 2_000, 'close()');
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });
