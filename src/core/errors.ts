@@ -1,5 +1,5 @@
 import { ErrorEnvelopeSchema, type ErrorCode, type ErrorEnvelope, type KnownErrorCode } from '../schemas/error-envelope.js';
-import { SECRET_HEADERS, hideUserinfo } from './headers.js';
+import { SECRET_HEADERS, withoutUserinfo } from './headers.js';
 
 /**
  * The root of everything the SDK throws. `catch (e) { if (e instanceof AymaraError) ... }` catches them all.
@@ -226,7 +226,7 @@ function toHeaders(headers: HeadersLike, secrets: readonly string[] = []): Heade
   const out = new Headers();
   for (const [name, value] of headers instanceof Headers ? headers : Object.entries(headers)) {
     try {
-      out.append(name, name.toLowerCase() === 'location' ? hideUserinfo(redact(value, secrets)) : redact(value, secrets));
+      out.append(name, withoutUserinfo(name, redact(value, secrets)));
     } catch {
       // Not a valid header: nothing a caller could use.
     }

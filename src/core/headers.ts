@@ -9,17 +9,11 @@ export const isHeaderValue = (value: unknown): boolean => typeof value === 'stri
 export const SECRET_HEADERS: ReadonlySet<string> = new Set(['x-api-key', 'authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
 
 /**
- * A URL with whatever may be credentials (`user:password@` before the host) hidden: a redirect's target may carry
- * them. Everything from `//` to the last `@` before any query or fragment goes, even when the URL is malformed.
+ * A header's value with the credentials a redirect's `location` may carry in its URL (`user:password@` before the
+ * host) hidden: everything from `//` to the last `@` before any query or fragment goes, even in a malformed URL.
  */
-export const hideUserinfo = (url: string): string => url.replace(/\/\/[^?#]*@/, '//[redacted]@');
+export const withoutUserinfo = (name: string, value: string): string =>
+  name.toLowerCase() === 'location' ? value.replace(/\/\/[^?#]*@/, '//[redacted]@') : value;
 
-/**
- * A header's value as errors and logs may show it: credentials replaced, including those a redirect's `location`
- * carries in its URL.
- */
-export function shownHeaderValue(name: string, value: string): string {
-  const lower = name.toLowerCase();
-  if (SECRET_HEADERS.has(lower)) return '[redacted]';
-  return lower === 'location' ? hideUserinfo(value) : value;
-}
+/** A header's value as logs may show it: credential headers replaced, and a `location`'s userinfo hidden. */
+export const shownHeaderValue = (name: string, value: string): string => (SECRET_HEADERS.has(name.toLowerCase()) ? '[redacted]' : withoutUserinfo(name, value));
