@@ -11,20 +11,15 @@ import { convertJUnitToCTRFReport } from 'junit-to-ctrf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockFixtures, type MockServer } from 'aymara-ai/testing';
 import { assertBuilt, runCLI, type Run } from './cli-harness.js';
+import { OUTCOME_FIELDS, type Outcome } from './helpers/outcomes.js';
 
 assertBuilt();
 
 const KEY = 'sk-cli-ci-SECRET-123';
 type Item = Record<string, unknown>;
-type Outcome = 'passed' | 'failed' | 'unscored' | 'excluded';
 
 function item(id: string, outcome: Outcome, explanation = `${id}: ${outcome}`): Item {
-  const fields = {
-    passed: { is_passed: true },
-    failed: { is_passed: false },
-    unscored: { is_passed: null },
-    excluded: { is_passed: true, exclude_from_scoring: true },
-  }[outcome];
+  const fields = OUTCOME_FIELDS[outcome];
   return { prompt_uuid: id, content: `answer to ${id}`, explanation, ...fields };
 }
 

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const CLI = join(ROOT, 'dist', 'cli.js');
@@ -53,4 +54,15 @@ export function runCLI(args: readonly string[], options: RunOptions): Promise<Ru
     child.once('error', reject);
     child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+}
+
+/** Checks that a help text documents every command, flag, format, exit code and environment variable. */
+export function expectDocumentsCLI(text: string): void {
+  const words = ['responses', 'summary', 'compare', '--format', '--workspace', '--page-size', '--fail-under', '--fail-on-regression'];
+  words.push('--max-drop', '--alpha', '--wait', '--base-url', '--quiet', '--help', '--version', 'GITHUB_STEP_SUMMARY');
+  for (const word of words) expect(text).toContain(word);
+  for (const format of ['table', 'json', 'ndjson', 'csv', 'junit', 'markdown']) expect(text).toContain(format);
+  for (const code of [0, 1, 2, 3, 4, 5, 70]) expect(text).toMatch(new RegExp(`^\\s+${code}\\s+\\S`, 'm'));
+  expect(text).toContain('AYMARA_AI_API_KEY');
+  expect(text).toContain('AYMARA_AI_BASE_URL');
 }

@@ -5,17 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { compareRuns, EvalScoredResponseSchema, mcnemarExact, type ComparableResponse, type EvalScoredResponse } from 'aymara-ai';
-
-type Outcome = 'passed' | 'failed' | 'unscored' | 'excluded';
+import { OUTCOME_FIELDS, type Outcome } from './helpers/outcomes.js';
 
 /** A response with the documented defaults, for a case with the given outcome. */
 function r(prompt_uuid: string, outcome: Outcome, extra: Record<string, unknown> = {}): EvalScoredResponse {
-  const fields = {
-    passed: { is_passed: true },
-    failed: { is_passed: false },
-    unscored: { is_passed: null },
-    excluded: { is_passed: true, exclude_from_scoring: true },
-  }[outcome];
+  const fields = OUTCOME_FIELDS[outcome];
   return EvalScoredResponseSchema.parse({ prompt_uuid, explanation: `${prompt_uuid} ${outcome}`, ...fields, ...extra });
 }
 
