@@ -14,6 +14,7 @@ import { createTransport, OwnConnections } from './core/transport.js';
 import { checkParams, checkPathParam, parseBody } from './core/validate.js';
 import { Evals } from './resources/evals/index.js';
 import { VERSION } from './version.js';
+import { lowerCaseKeys } from './internal/headers.js';
 
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -25,12 +26,6 @@ interface Parent {
   /** The close signals of the parent and its ancestors: a child is closed when any of them is. */
   closedBy: readonly AbortSignal[];
   fetchesClosedBy: readonly AbortSignal[];
-}
-
-function lowerCaseKeys(headers: Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (headers) for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value;
-  return out;
 }
 
 function queryString(params: Record<string, unknown>): string {

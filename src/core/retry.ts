@@ -3,9 +3,11 @@ import { AymaraConnectionError } from './errors.js';
 import type { Log } from './log.js';
 import type { AymaraRequest, AymaraResponse, Next } from './pipeline.js';
 import { abortError } from './signals.js';
+import { backoffDelay as delayFor, type BackoffPolicy } from '../internal/backoff.js';
+import { sleep } from '../internal/sleep.js';
 
-const INITIAL_DELAY_MS = 500;
-const MAX_DELAY_MS = 8_000;
+/** 0.5 s, 1 s, 2 s, ... capped at 8 s, each shortened by up to 25% (never lengthened: the cap stays a cap). */
+const BACKOFF: BackoffPolicy = { initialMs: 500, factor: 2, maxMs: 8_000, jitter: [0.75, 1] };
 /** A server may ask for a longer wait than our backoff, but not for longer than this. */
 const MAX_RETRY_AFTER_MS = 60_000;
 
@@ -21,10 +23,9 @@ class RetryableResponse extends Error {
   }
 }
 
-/** Exponential backoff with jitter: 0.5 s, 1 s, 2 s, ... capped at 8 s, each shortened by up to 25%. */
+/** The wait before retry number `retry` (from 1): exponential backoff with jitter. */
 export function backoffDelay(retry: number, random: () => number = Math.random): number {
-  const base = Math.min(INITIAL_DELAY_MS * 2 ** (retry - 1), MAX_DELAY_MS);
-  return base * (1 - 0.25 * random());
+  return delayFor(BACKOFF, retry - 1, random);
 }
 
 /** RFC 9110 HTTP-date: IMF-fixdate, or the obsolete RFC 850 and asctime forms (asctime is GMT too). */
@@ -56,21 +57,6 @@ export function retryAfterDelay(headers: Readonly<Record<string, string>>, now: 
   if (/^\d+(\.\d+)?$/.test(after)) return usable(Number(after) * 1000);
   const date = parseHTTPDate(after);
   return Number.isNaN(date) ? undefined : usable(Math.max(0, date - now));
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError(signal));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortError(signal as AbortSignal));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 const isRetryable = (error: unknown): boolean => error instanceof RetryableResponse || error instanceof AymaraConnectionError;
@@ -111,6 +97,7 @@ export function sendWithRetries(request: AymaraRequest, attempt: Next, log: Log,
     hooks.onRetry?.(status);
     log.write('warn', `${request.method} ${request.url} attempt ${failedAttempt} failed (${status ?? error.message}); retrying in ${delay} ms`);
     await sleep(delay, signal);
+    if (signal?.aborted) throw abortError(signal);
   };
   return pRetry(
     async (attemptNumber) => {

@@ -6,6 +6,7 @@ import type { Log } from './log.js';
 import type { AymaraRequest, Next } from './pipeline.js';
 import { nextTurn, untilAborted } from './signals.js';
 import { loadUndici } from './undici.js';
+import { headerRecord } from '../internal/headers.js';
 
 /** What the `fetch` option accepts: the global `fetch`, or anything shaped like it. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -157,11 +158,7 @@ export function createTransport(options: TransportOptions): Next {
     } finally {
       inFlight -= 1;
     }
-    const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => {
-      headers[name] = value;
-    });
-    return { status: response.status, headers, body };
+    return { status: response.status, headers: headerRecord(response.headers), body };
   };
 
   return send;
