@@ -7,7 +7,7 @@ import { backoffDelay as delayFor, type BackoffPolicy } from '../internal/backof
 import { sleep } from '../internal/sleep.js';
 
 /** 0.5 s, 1 s, 2 s, ... capped at 8 s, each shortened by up to 25% (never lengthened: the cap stays a cap). */
-const BACKOFF: BackoffPolicy = { initialMs: 500, factor: 2, maxMs: 8_000, jitter: [0.75, 1] };
+const BACKOFF: BackoffPolicy = { initialMs: 500, factor: 2, maxMs: 8_000, jitter: [1, 0.75] };
 /** A server may ask for a longer wait than our backoff, but not for longer than this. */
 const MAX_RETRY_AFTER_MS = 60_000;
 
