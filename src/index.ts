@@ -8,7 +8,7 @@ export { AymaraAI };
 export default AymaraAI;
 export type { ClientOptions, RequestOptions, QueryValue } from './core/config.js';
 export type { AymaraRequest, AymaraResponse, Middleware, Next } from './core/pipeline.js';
-export type { FetchLike } from './core/transport.js';
+export type { FetchLike } from './core/types.js';
 export type { Logger, LogLevel } from './core/log.js';
 export { APIPromise, type WithResponse } from './core/api-promise.js';
 export { OffsetPage, PagePromise, type OffsetPageBody } from './core/pagination.js';
@@ -37,24 +37,16 @@ export {
   FileReferenceSchema,
   ListResponsesParamsSchema,
   type EvalScoredResponse,
-  type EvalScoredResponsesPage,
   type NextPrompt,
   type FileReference,
   type ContentType,
   type ListResponsesParams,
 } from './schemas/eval-scored-response.js';
-export {
-  EvalRunSchema,
-  EvalSchema,
-  EvalRunExampleSchema,
-  GetRunParamsSchema,
-  type EvalRun,
-  type EvalRunStatus,
-  type GetRunParams,
-} from './schemas/eval-run.js';
-export { ErrorEnvelopeSchema, KNOWN_ERROR_CODES, type ErrorEnvelope, type ErrorCode, type KnownErrorCode } from './schemas/error-envelope.js';
-export { Evals } from './resources/evals/index.js';
-export { Runs } from './resources/evals/runs.js';
+export { EvalRunSchema, EvalRunExampleSchema, GetRunParamsSchema, type EvalRun, type EvalRunExample, type GetRunParams } from './schemas/eval-run.js';
+export type { EvalRunStatus } from './schemas/status.js';
+export { EvalSchema, type Eval } from './schemas/eval.js';
+export { ErrorEnvelopeSchema, KNOWN_ERROR_CODES, type ErrorEnvelope, type ErrorCode, type KnownErrorCode } from './core/error-envelope.js';
+export { Evals, Runs, type EvalScoredResponsesPage } from './resources/evals/index.js';
 export { VERSION } from './version.js';
 export { summarizeResponses, SummaryBuilder, type ResponsesSummary, type ResponseCounts } from './summary.js';
 export { compareRuns, mcnemarExact, type RunComparison, type ComparedCase, type CaseOutcome, type ComparableResponse, type McNemarResult } from './compare.js';
@@ -68,5 +60,4 @@ export {
   type UpdatedByOrganization,
   type UpdatedByWorkspace,
 } from './schemas/eval-scored-response.js';
-export type { Eval, EvalRunExample } from './schemas/eval-run.js';
 export type { ValidationIssue } from './core/errors.js';

@@ -4,7 +4,7 @@ import { isHeaderName, isHeaderValue } from './headers.js';
 import { parseLogLevel, type Logger, type LogLevel } from './log.js';
 import { describe } from './validate.js';
 import type { Middleware } from './pipeline.js';
-import type { FetchLike } from './transport.js';
+import type { FetchLike, ProxyRoute } from './types.js';
 
 /** Options of `new AymaraAI(...)`. Every one is optional; environment variables fill the usual ones. */
 export interface ClientOptions {
@@ -78,16 +78,6 @@ export interface ResolvedConfig {
   /** How requests leave: see {@link ProxyRoute}. */
   route: ProxyRoute;
 }
-
-/**
- * How requests leave, decided from the proxy variables as they are when the client is created:
- * - `'default'`: the runtime's global fetch;
- * - `'proxy'`: proxy variables are set and the base URL is not loopback, so through an `EnvHttpProxyAgent`;
- * - `'direct'`: proxy variables are set, the base URL is loopback, and the runtime's own fetch would send it
- *   through the proxy (Node's `NODE_USE_ENV_PROXY=1` or `--use-env-proxy`, with no `NO_PROXY` entry for the host),
- *   so over a connection of the client's own: the key never crosses a proxy in clear text.
- */
-export type ProxyRoute = 'default' | 'proxy' | 'direct';
 
 function env(name: string): string | undefined {
   // Edge runtimes may have no `process`; an empty variable counts as unset.

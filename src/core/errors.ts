@@ -1,4 +1,4 @@
-import { ErrorEnvelopeSchema, type ErrorCode, type ErrorEnvelope, type KnownErrorCode } from '../schemas/error-envelope.js';
+import { ErrorEnvelopeSchema, type ErrorCode, type ErrorEnvelope, type KnownErrorCode } from './error-envelope.js';
 import { SECRET_HEADERS, withoutUserinfo } from './headers.js';
 
 /**
@@ -273,7 +273,7 @@ function describeBody(headers: Headers, text: string): string {
 }
 
 /** Why a redirect was not followed. */
-export type UnfollowedRedirect = { kind: 'other-origin'; origin: string } | { kind: 'too-many' } | { kind: 'credentials' };
+export type UnfollowedRedirect = { kind: 'other-origin'; origin: string } | { kind: 'too-many'; limit: number } | { kind: 'credentials' };
 
 /**
  * A redirect the client did not follow: to another origin (the key stays home), one too many, or to a URL with
@@ -284,7 +284,7 @@ export function makeRedirectError(status: number, headersInit: HeadersLike, why:
   const headers = toHeaders(headersInit, secrets);
   const message =
     why.kind === 'too-many'
-      ? `${status} redirect not followed: more than 5 redirects`
+      ? `${status} redirect not followed: more than ${why.limit} redirects`
       : why.kind === 'credentials'
         ? `${status} redirect not followed: its target has credentials`
         : `${status} redirect to another origin (${why.origin}) not followed: the API key is only sent to the configured base URL`;

@@ -27,6 +27,9 @@ export interface ListContext<Item, Body extends OffsetPageBody<Item>> {
   requestedLimit: number | undefined;
 }
 
+/** Pages one of whose attempts met a 429: an iteration from such a page starts with one page in flight. */
+const rateLimitedPages = new WeakSet<object>();
+
 /**
  * One page of a limit/offset list: its `items`, the list's total `count`, the whole parsed `body` (unknown top-level
  * fields included), and the way on. `for await (const item of page)` yields every item from this page on.
@@ -41,8 +44,6 @@ export class OffsetPage<Item, Body extends OffsetPageBody<Item> = OffsetPageBody
   /** The offset this page was asked for. */
   readonly offset: number;
   readonly #list: ListContext<Item, Body>;
-  /** Whether an attempt for this page met a 429: iteration from it starts with one page in flight. */
-  readonly #rateLimited: boolean;
 
   /** @internal */
   constructor(body: Body, offset: number, list: ListContext<Item, Body>, rateLimited = false, items: Item[] = body.items) {
@@ -51,7 +52,7 @@ export class OffsetPage<Item, Body extends OffsetPageBody<Item> = OffsetPageBody
     this.count = body.count;
     this.offset = offset;
     this.#list = list;
-    this.#rateLimited = rateLimited;
+    if (rateLimited) rateLimitedPages.add(this);
   }
 
   /** Whether the list goes on after this page: `offset + items.length < count`, and this page was not empty. */
@@ -67,7 +68,7 @@ export class OffsetPage<Item, Body extends OffsetPageBody<Item> = OffsetPageBody
 
   /** This page and every page after it, fetched ahead with up to `pageConcurrency` in flight, in order. */
   iterPages(): AsyncGenerator<OffsetPage<Item, Body>, void, undefined> {
-    return iteratePages(this, this.#list, this.#rateLimited);
+    return iteratePages(this, this.#list);
   }
 
   /** Every item from this page on, in order, fetching pages as needed. */
@@ -77,7 +78,7 @@ export class OffsetPage<Item, Body extends OffsetPageBody<Item> = OffsetPageBody
 
   /** @internal The same page with fewer items (the iterator trims overlaps). */
   _withItems(items: Item[]): OffsetPage<Item, Body> {
-    return new OffsetPage(this.body, this.offset, this.#list, this.#rateLimited, items);
+    return new OffsetPage(this.body, this.offset, this.#list, rateLimitedPages.has(this), items);
   }
 }
 
@@ -158,8 +159,6 @@ function itemsOf<Item>(pages: AsyncGenerator<{ readonly items: readonly Item[] }
 interface Pending<Item, Body extends OffsetPageBody<Item>> {
   offset: number;
   promise: Promise<OffsetPage<Item, Body>>;
-  /** Whether any attempt for this page met a 429. */
-  rateLimited: boolean;
   /** How many 429 drops had happened when this page was asked for. */
   epoch: number;
 }
@@ -186,7 +185,6 @@ const CLEAN_PAGES_PER_STEP = 10;
 async function* iteratePages<Item, Body extends OffsetPageBody<Item>>(
   first: OffsetPage<Item, Body>,
   list: ListContext<Item, Body>,
-  firstRateLimited: boolean,
 ): AsyncGenerator<OffsetPage<Item, Body>, void, undefined> {
   const { concurrency, load } = list;
   let page = first;
@@ -199,17 +197,17 @@ async function* iteratePages<Item, Body extends OffsetPageBody<Item>>(
   const pageLimit = pageSize === list.requestedLimit ? undefined : pageSize;
   let count = page.count;
   let nextOffset = page.offset + pageSize;
-  let limit = firstRateLimited ? 1 : concurrency;
+  let limit = rateLimitedPages.has(first) ? 1 : concurrency;
   let cleanPages = 0;
   let drops = 0;
   const controller = new AbortController();
   const queue: Pending<Item, Body>[] = [];
 
   const fetchAt = (offset: number, pageLimit?: number): Pending<Item, Body> => {
-    const pending = { offset, rateLimited: false, epoch: drops } as Pending<Item, Body>;
+    const pending = { offset, epoch: drops } as Pending<Item, Body>;
+    // The drop happens at once, while the page is still being retried; whether the page met a 429 is its own.
     const onRetry = (status: number | undefined) => {
       if (status !== 429) return;
-      pending.rateLimited = true;
       limit = 1;
       cleanPages = 0;
       drops += 1;
@@ -229,7 +227,7 @@ async function* iteratePages<Item, Body extends OffsetPageBody<Item>>(
       if (!head) return;
       page = await head.promise;
       // Clean pages are those asked for since the last drop that met no 429 themselves.
-      if (!head.rateLimited && head.epoch === drops && limit < concurrency && ++cleanPages >= CLEAN_PAGES_PER_STEP) {
+      if (!rateLimitedPages.has(page) && head.epoch === drops && limit < concurrency && ++cleanPages >= CLEAN_PAGES_PER_STEP) {
         limit += 1;
         cleanPages = 0;
       }

@@ -11,8 +11,6 @@ export interface AymaraRequest {
   readonly url: string;
   /** Lower-case header names. The API key is added after user middleware and never appears here for it. */
   readonly headers: Readonly<Record<string, string>>;
-  /** The request body, already serialised (JSON), for methods that send one. */
-  readonly body?: string | undefined;
   /** Aborts this attempt: the caller's signal and the client's `close()`, joined by the timeout inside the pipeline. */
   readonly signal?: AbortSignal | undefined;
   /** Milliseconds this attempt may take, connect, headers and body together. */

@@ -1,15 +1,12 @@
 import type { Dispatcher } from 'undici';
 import { AymaraAbortError, AymaraConnectionError, AymaraInputError, AymaraResponseValidationError, makeAPIError } from './errors.js';
 import { isHeaderName, isHeaderValue, SECRET_HEADERS } from './headers.js';
-import type { ProxyRoute } from './config.js';
+import type { FetchLike, ProxyRoute } from './types.js';
 import type { Log } from './log.js';
 import type { AymaraRequest, Next } from './pipeline.js';
 import { nextTurn, untilAborted } from './signals.js';
 import { loadUndici } from './undici.js';
 import { headerRecord } from '../internal/headers.js';
-
-/** What the `fetch` option accepts: the global `fetch`, or anything shaped like it. */
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 /**
  * The connections a client opened itself (only a proxy agent: the global fetch's pool is the runtime's, and a
@@ -118,7 +115,6 @@ export function createTransport(options: TransportOptions): Next {
       // Redirects are the client's decision (the key may only follow same-origin ones), so fetch must not follow them.
       redirect: 'manual',
     };
-    if (request.body !== undefined) init.body = request.body;
     const go = () => {
       // A call made just before close() in the same tick reaches this point after it: it must not be sent.
       const closed = options.closedReason?.();

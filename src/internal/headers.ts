@@ -11,10 +11,9 @@ export function lowerCaseKeys(headers: Readonly<Record<string, string>> | undefi
  */
 export function headerRecord(headers: Headers | Readonly<Record<string, string | readonly string[] | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
-  if (headers instanceof Headers) {
-    headers.forEach((value, name) => {
-      out[name] = value;
-    });
+  // Iterable, not `instanceof Headers`: npm undici's fetch answers with its own Headers class.
+  if (Symbol.iterator in headers) {
+    for (const [name, value] of headers) out[name] = value;
     return out;
   }
   for (const [name, value] of Object.entries(headers)) {

@@ -1,53 +1,13 @@
-// One eval run: the answer of `GET /v2/eval-runs/{eval_run_uuid}`. As in eval-scored-response.ts, each model is
-// a hand-written type (what users see) tied by `Agrees` to the zod schema that parses it (what runs).
+// One eval run: the answer of `GET /v2/eval-runs/{eval_run_uuid}`, and the items of `GET /v2/eval-runs`. As in
+// eval-scored-response.ts, each model is a hand-written type (what users see) tied by `Agrees` to the zod schema
+// that parses it (what runs).
 import * as z from 'zod/mini';
 import { integer } from './integer.js';
-import { EvalScoredResponseSchema, workspaceUUIDParam, type EvalScoredResponse } from './eval-scored-response.js';
-import type { Agrees, Assert } from './type-check.js';
-
-/** A run's status. `'finished'` means its responses are final; other values may appear and mean "not finished". */
-export type EvalRunStatus = 'created' | 'processing' | 'finished' | 'failed' | (string & {});
-
-/** The eval a run belongs to. Unknown fields are kept at run time. */
-export type Eval = {
-  ai_description: string;
-  eval_type: string;
-  eval_uuid?: string | null | undefined;
-  name?: string | null | undefined;
-  status?: EvalRunStatus | null | undefined;
-  /** What the eval's prompts ask for: `'text'`, `'image'`, `'video'`; open to new values. */
-  modality?: 'text' | 'image' | 'video' | (string & {}) | null | undefined;
-  language?: string | null | undefined;
-  num_prompts?: number | null | undefined;
-  is_jailbreak?: boolean | null | undefined;
-  is_sandbox?: boolean | null | undefined;
-  workspace_uuid?: string | null | undefined;
-  /** ISO 8601 date-time. */
-  created_at?: string | null | undefined;
-  /** ISO 8601 date-time. */
-  updated_at?: string | null | undefined;
-  created_by?: string | null | undefined;
-  eval_instructions?: string | null | undefined;
-};
-
-/** Parses an {@link Eval}. Unknown fields are kept. */
-export const EvalSchema = z.looseObject({
-  ai_description: z.string(),
-  eval_type: z.string(),
-  eval_uuid: z.nullish(z.string()),
-  name: z.nullish(z.string()),
-  status: z.nullish(z.string()),
-  modality: z.nullish(z.string()),
-  language: z.nullish(z.string()),
-  num_prompts: z.nullish(integer()),
-  is_jailbreak: z.nullish(z.boolean()),
-  is_sandbox: z.nullish(z.boolean()),
-  workspace_uuid: z.nullish(z.string()),
-  created_at: z.nullish(z.string()),
-  updated_at: z.nullish(z.string()),
-  created_by: z.nullish(z.string()),
-  eval_instructions: z.nullish(z.string()),
-});
+import { EvalScoredResponseSchema, type EvalScoredResponse } from './eval-scored-response.js';
+import { getParamsSchema } from './params.js';
+import { EvalSchema, type Eval } from './eval.js';
+import type { EvalRunStatus } from './status.js';
+import type { Agrees, Assert } from '../internal/type-check.js';
 
 /** An example given with a run: a prompt, a response, and whether it shows a pass or a fail. */
 export type EvalRunExample = {
@@ -125,13 +85,10 @@ export type GetRunParams = {
 };
 
 /** Checks {@link GetRunParams}. Strict: an unknown name is an input error. */
-export const GetRunParamsSchema = z.strictObject({
-  workspace_uuid: workspaceUUIDParam(),
-});
+export const GetRunParamsSchema = getParamsSchema();
 
 // The types above and the schemas must describe the same data.
 type _Checks = [
-  Assert<Agrees<z.output<typeof EvalSchema>, Eval>>,
   Assert<Agrees<z.output<typeof EvalRunExampleSchema>, EvalRunExample>>,
   Assert<Agrees<z.output<typeof EvalRunSchema>, EvalRun>>,
   Assert<Agrees<z.output<typeof GetRunParamsSchema>, GetRunParams>>,

@@ -11,8 +11,9 @@
 // `(response as Record<string, unknown>).new_field` reads a field the API added after this version.
 import * as z from 'zod/mini';
 import { integer } from './integer.js';
-import type { OffsetPage } from '../core/pagination.js';
-import type { Agrees, Assert } from './type-check.js';
+import { offsetPageSchema } from './offset-page.js';
+import { listParamsSchema } from './params.js';
+import type { Agrees, Assert } from '../internal/type-check.js';
 
 /**
  * A file the AI system answered with (an image, a video). The list endpoint's docs leave this shape out;
@@ -205,17 +206,7 @@ export type EvalScoredResponsesPageBody = {
 };
 
 /** Parses an {@link EvalScoredResponsesPageBody}. Unknown top-level fields are kept. */
-export const EvalScoredResponsesPageSchema = z.looseObject({
-  items: z.array(EvalScoredResponseSchema),
-  count: integer(),
-});
-
-/**
- * One page of an eval run's responses: what `await client.evals.runs.listResponses(id)` gives.
- * `items`, `count`, `body` (the whole parsed body), `hasNextPage()`, `getNextPage()`; `for await` over it
- * yields every response from this page on.
- */
-export type EvalScoredResponsesPage = OffsetPage<EvalScoredResponse, EvalScoredResponsesPageBody>;
+export const EvalScoredResponsesPageSchema = offsetPageSchema(EvalScoredResponseSchema);
 
 /** Query parameters of `evals.runs.listResponses`. Only those given are sent. */
 export type ListResponsesParams = {
@@ -227,33 +218,8 @@ export type ListResponsesParams = {
   workspace_uuid?: string | undefined;
 };
 
-const NON_EMPTY = 'must be a non-empty string';
-
-// The bounds are refinements rather than zod's `gte`/`minLength` checks: the SDK needs `refine` anyway (for
-// well-formed Unicode), and the two checks would add 1.2 KB to every bundle, most to a CommonJS one, which
-// cannot drop unused exports.
-
-/** An optional integer of at least `min`. */
-const intAtLeast = (min: number) => {
-  const message = `must be an integer >= ${min}`;
-  return z.optional(z.number(message).check(z.refine((value: number) => Number.isSafeInteger(value) && value >= min, message)));
-};
-
-/** A workspace id: a non-empty string that can be percent-encoded (no unpaired surrogate). */
-export const workspaceUUIDParam = () =>
-  z.optional(
-    z.string(NON_EMPTY).check(
-      z.refine((value: string) => value.length > 0, NON_EMPTY),
-      z.refine((value: string) => value.isWellFormed(), 'must be well-formed Unicode (it has an unpaired surrogate)'),
-    ),
-  );
-
 /** Checks {@link ListResponsesParams}. Strict: an unknown name is an input error. */
-export const ListResponsesParamsSchema = z.strictObject({
-  limit: intAtLeast(1),
-  offset: intAtLeast(0),
-  workspace_uuid: workspaceUUIDParam(),
-});
+export const ListResponsesParamsSchema = listParamsSchema();
 
 // The types above and the schemas must describe the same data.
 type _Checks = [

@@ -21,7 +21,7 @@ import {
   type UpdatedBy,
   type ValidationIssue,
 } from 'aymara-ai';
-import type { Agrees, Assert } from '../../src/schemas/type-check.js';
+import type { Agrees, Assert } from '../../src/internal/type-check.js';
 
 declare const client: AymaraAI;
 

@@ -1,13 +1,2 @@
-import type { APIClient } from '../../core/api-client.js';
-import { Runs } from './runs.js';
-
-/** Evals and their runs. */
-export class Evals {
-  /** Eval runs: read a run, list its scored responses. */
-  readonly runs: Runs;
-
-  /** @internal */
-  constructor(client: APIClient) {
-    this.runs = new Runs(client);
-  }
-}
+export { Evals } from './evals.js';
+export { Runs, type EvalScoredResponsesPage } from './runs.js';

@@ -1,7 +1,7 @@
-import type { APIClient } from '../../core/api-client.js';
+import { path, type APIClient } from '../../core/endpoint.js';
 import type { APIPromise } from '../../core/api-promise.js';
 import type { RequestOptions } from '../../core/config.js';
-import type { PagePromise } from '../../core/pagination.js';
+import type { OffsetPage, PagePromise } from '../../core/pagination.js';
 import { EvalRunSchema, GetRunParamsSchema, type EvalRun, type GetRunParams } from '../../schemas/eval-run.js';
 import {
   EvalScoredResponsesPageSchema,
@@ -10,6 +10,13 @@ import {
   type EvalScoredResponsesPageBody,
   type ListResponsesParams,
 } from '../../schemas/eval-scored-response.js';
+
+/**
+ * One page of an eval run's responses: what `await client.evals.runs.listResponses(id)` gives.
+ * `items`, `count`, `body` (the whole parsed body), `hasNextPage()`, `getNextPage()`; `for await` over it
+ * yields every response from this page on.
+ */
+export type EvalScoredResponsesPage = OffsetPage<EvalScoredResponse, EvalScoredResponsesPageBody>;
 
 /** Eval runs: their status, and the scored answers of your AI system. */
 export class Runs {
@@ -32,11 +39,10 @@ export class Runs {
    * @throws AymaraInputError before sending when `evalRunUUID` or a parameter is invalid.
    */
   get(evalRunUUID: string, params?: GetRunParams, options?: RequestOptions): APIPromise<EvalRun> {
-    return this.#client._request<EvalRun>(
+    return this.#client._request(
       {
         method: 'GET',
-        path: '/v2/eval-runs/{eval_run_uuid}',
-        pathParams: { eval_run_uuid: evalRunUUID },
+        path: path`/v2/eval-runs/${{ eval_run_uuid: evalRunUUID }}`,
         params,
         paramsSchema: GetRunParamsSchema,
         responseSchema: EvalRunSchema,
@@ -60,11 +66,10 @@ export class Runs {
    * @throws AymaraInputError before sending when `evalRunUUID` or a parameter is invalid.
    */
   listResponses(evalRunUUID: string, params?: ListResponsesParams, options?: RequestOptions): PagePromise<EvalScoredResponse, EvalScoredResponsesPageBody> {
-    return this.#client._requestPage<EvalScoredResponse, EvalScoredResponsesPageBody>(
+    return this.#client._requestPage(
       {
         method: 'GET',
-        path: '/v2/eval-runs/{eval_run_uuid}/responses',
-        pathParams: { eval_run_uuid: evalRunUUID },
+        path: path`/v2/eval-runs/${{ eval_run_uuid: evalRunUUID }}/responses`,
         params,
         paramsSchema: ListResponsesParamsSchema,
         responseSchema: EvalScoredResponsesPageSchema,

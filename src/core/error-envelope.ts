@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { Agrees, Assert } from './type-check.js';
+import type { Agrees, Assert } from '../internal/type-check.js';
 
 /** Error codes the API documents. New codes may appear: `ErrorCode` stays open to any string. */
 export const KNOWN_ERROR_CODES = [

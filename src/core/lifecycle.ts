@@ -1,0 +1,63 @@
+import { AymaraAbortError, AymaraError } from './errors.js';
+import { abortError, linkSignals, nextTurn, untilAborted } from './signals.js';
+import { OwnConnections } from './transport.js';
+
+const isSignal = (signal: AbortSignal | undefined): signal is AbortSignal => signal !== undefined;
+
+/**
+ * A client's life: the connections it opened, and `close()`. A client made by `withOptions()` has a child lifecycle:
+ * it shares its parent's connections and is closed when any ancestor is. A child checks its ancestors' close signals
+ * on each call rather than listening to them, so a child made per request leaves nothing behind on its parent.
+ */
+export class Lifecycle {
+  /** The connections the client opened (shared with its children; closed by the client that opened them). */
+  readonly connections: OwnConnections;
+  readonly #ownsConnections: boolean;
+  /** Aborted by `close()`: every call rejects at once. */
+  readonly #closing = new AbortController();
+  /**
+   * Aborted a turn of the event loop after `#closing`: every fetch's signal includes it. Aborting a thousand fetches
+   * takes undici a while; the calls are rejected first, so none waits for the others' clean-up.
+   */
+  readonly #closingFetches = new AbortController();
+  /** This lifecycle's close signal and its ancestors'. */
+  readonly #closedBy: readonly AbortSignal[];
+  readonly #fetchesClosedBy: readonly AbortSignal[];
+
+  constructor(parent?: Lifecycle) {
+    this.connections = parent?.connections ?? new OwnConnections();
+    this.#ownsConnections = parent === undefined;
+    this.#closedBy = [this.#closing.signal, ...(parent ? parent.#closedBy : [])];
+    this.#fetchesClosedBy = [this.#closingFetches.signal, ...(parent ? parent.#fetchesClosedBy : [])];
+  }
+
+  /** Why nothing may be sent any more, once this client or an ancestor was closed. */
+  closedError(): AymaraAbortError | undefined {
+    const closed = this.#closedBy.find((signal) => signal.aborted);
+    return closed && abortError(closed);
+  }
+
+  /**
+   * Runs one call: refused once closed; `work` gets a signal that fires on close or on any of `signals` (the
+   * caller's, a page's), and the call rejects the moment the client is closed, whatever `work` is waiting on.
+   */
+  run<T>(signals: readonly (AbortSignal | undefined)[], work: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+    if (this.closedError()) return Promise.reject(new AymaraError('The client is closed: create a new AymaraAI to send more requests'));
+    const { signal, unlink } = linkSignals([...this.#fetchesClosedBy, ...signals].filter(isSignal));
+    const working = work(signal);
+    // Unlinked when the work is over (not when close() rejects the call): the fetches in flight still hear it.
+    working.then(unlink, unlink);
+    return untilAborted(working, this.#closedBy);
+  }
+
+  /** Rejects every call in flight, then aborts their fetches, then closes the connections this client opened. */
+  async close(): Promise<void> {
+    if (!this.#closing.signal.aborted) {
+      const reason = new AymaraAbortError('Request aborted: the client was closed');
+      this.#closing.abort(reason);
+      await nextTurn();
+      this.#closingFetches.abort(reason);
+    }
+    if (this.#ownsConnections) await this.connections.close();
+  }
+}

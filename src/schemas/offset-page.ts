@@ -1,0 +1,8 @@
+import * as z from 'zod/mini';
+import { integer } from './integer.js';
+
+/**
+ * The body of one page of every limit/offset list: the page's `items` and the list's total `count` (not the
+ * page's). Unknown top-level fields are kept.
+ */
+export const offsetPageSchema = <Item extends z.core.$ZodType>(item: Item) => z.looseObject({ items: z.array(item), count: integer() });
