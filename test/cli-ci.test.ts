@@ -10,10 +10,10 @@ import { parse as parseJUnit, type TestCase as JUnitCase, type TestSuite as JUni
 import { convertJUnitToCTRFReport } from 'junit-to-ctrf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockFixtures, type MockServer } from 'aymara-ai/testing';
-import { assertBuilt, runCLI, type Run } from './cli-harness.js';
+import { ensureBuiltBeforeAll, runCLI, type Run } from './cli-harness.js';
 import { OUTCOME_FIELDS, type Outcome } from './helpers/outcomes.js';
 
-assertBuilt();
+ensureBuiltBeforeAll();
 
 const KEY = 'sk-cli-ci-SECRET-123';
 type Item = Record<string, unknown>;

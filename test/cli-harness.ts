@@ -4,17 +4,38 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { beforeAll, expect, inject } from 'vitest';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const CLI = join(ROOT, 'dist', 'cli.js');
 
-export function assertBuilt(): void {
-  if (!existsSync(CLI)) {
-    throw new Error(`${CLI} is missing: these tests run the built CLI. Run \`npm run build\` first (\`npm test\` builds before vitest runs).`);
-  }
+/**
+ * Has dist/ built from the current source before this file's tests run: asks the builder of test/global-setup.ts,
+ * which runs `npm run build` when dist/ is older than the source (a build on a loaded machine takes a while, hence
+ * the timeout). Without that global setup (another vitest config), dist/ must at least exist.
+ */
+export function ensureBuiltBeforeAll(): void {
+  beforeAll(async () => {
+    const builder = inject('distBuilder') as string | undefined;
+    if (builder === undefined) {
+      if (!existsSync(CLI)) throw new Error(`${CLI} is missing: these tests run the built CLI. Run \`npm run build\` first.`);
+      return;
+    }
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(builder, { agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        res.once('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.once('error', reject);
+      });
+      req.once('error', reject);
+      req.end();
+    });
+    if (status !== 200) throw new Error(`dist/ could not be built for the CLI tests: ${body}`);
+  }, 300_000);
 }
 
 export interface Run {

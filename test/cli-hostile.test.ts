@@ -12,10 +12,10 @@
 import { parse as parseCSV } from 'csv-parse/sync';
 import { parse as parseJUnit } from 'junit2json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, runCLI, type Run } from './cli-harness.js';
+import { ensureBuiltBeforeAll, runCLI, type Run } from './cli-harness.js';
 import { startServer, type TestServer } from './helpers/server.js';
 
-assertBuilt();
+ensureBuiltBeforeAll();
 
 const KEY = 'sk-hostile-SECRET-777';
 

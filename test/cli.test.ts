@@ -7,18 +7,13 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateResponses, startMockServer, type MockFixtures, type MockServer } from 'aymara-ai/testing';
 import { closedPortURL, json, startServer, type TestServer } from './helpers/server.js';
-import { expectDocumentsCLI } from './cli-harness.js';
+import { CLI, ensureBuiltBeforeAll, expectDocumentsCLI, ROOT } from './cli-harness.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'dist', 'cli.js');
-if (!existsSync(CLI)) {
-  throw new Error(`${CLI} is missing: these tests run the built CLI. Run \`npm run build\` first (\`npm test\` builds before vitest runs).`);
-}
+ensureBuiltBeforeAll();
 
 const KEY = 'sk-cli-SECRET-987';
 const WRONG_KEY = 'sk-cli-WRONG-654';

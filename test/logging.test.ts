@@ -222,17 +222,53 @@ describe('where lines go', () => {
     expect(String(warn.mock.calls[0]?.[0])).toContain('retrying');
   });
 
-  it.each<LogLevel>(['error', 'warn', 'info', 'debug'])('each line at %s goes to the method of its level', async (logLevel) => {
-    const { logger, lines } = capture();
-    await client({ logger, logLevel }).evals.runs.listResponses(flakyRun());
-    const allowed: Record<LogLevel, Level[]> = {
-      off: [],
-      error: ['error'],
-      warn: ['error', 'warn'],
-      info: ['error', 'warn', 'info'],
-      debug: ['error', 'warn', 'info', 'debug'],
-    };
-    for (const line of lines) expect(allowed[logLevel]).toContain(line.level);
-    for (const line of lines) expect(line.text).toMatch(/^\[aymara-ai\] /);
-  });
+  /**
+   * Every kind of line the SDK writes: retried 503s then a 200 (retry warnings, a line per attempt, headers at
+   * debug), a 503 that stays (a retry warning, then the final failure), a 401 (no retry), and a connection refused
+   * (an attempt that failed without a response).
+   */
+  async function everyKindOfLine(options: ClientOptions): Promise<void> {
+    const c = client(options);
+    await c.evals.runs.listResponses(flakyRun());
+    await expect(c.evals.runs.listResponses('down', {}, { maxRetries: 1 })).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await expect(c.evals.runs.listResponses('denied')).rejects.toBeInstanceOf(AuthenticationError);
+    const offline = client({ ...options, baseURL: await closedPortURL(), maxRetries: 0, timeout: 2_000 });
+    await expect(offline.evals.runs.listResponses('ok')).rejects.toThrow();
+  }
+
+  /** The level a line was written at, told by what it says. */
+  function levelOf(line: Line): Level {
+    if (/retrying in \d+ ms$/.test(line.text)) return 'warn';
+    // At debug the attempt lines carry the headers; at info they do not.
+    if (line.data.length > 0) return 'debug';
+    if (/-> \d{3} in \d+ ms$|failed in \d+ ms: /.test(line.text)) return 'info';
+    throw new Error(`a line of no known kind: ${line.text}`);
+  }
+
+  // How many lines reach each method at each level, for everyKindOfLine(). The SDK writes nothing at `error`: a final
+  // failure is the caller's, thrown, never logged. So at `error` nothing may reach any method, not even `error`.
+  const expected: Record<Exclude<LogLevel, 'off'>, Record<Level, number>> = {
+    error: { error: 0, warn: 0, info: 0, debug: 0 },
+    // 2 retries of the flaky run, 1 of the 503 that stays.
+    warn: { error: 0, warn: 3, info: 0, debug: 0 },
+    // Plus a line per attempt: 3 flaky, 2 down, 1 denied, 1 refused.
+    info: { error: 0, warn: 3, info: 7, debug: 0 },
+    // The attempts with a response become a request line and a response line with headers (2 per attempt, 6
+    // attempts); the refused one keeps its info line, after a request line.
+    debug: { error: 0, warn: 3, info: 1, debug: 13 },
+  };
+
+  it.each(Object.keys(expected) as Exclude<LogLevel, 'off'>[])(
+    'each line at %s goes to the method of its level, and none below the level',
+    async (logLevel) => {
+      const { logger, lines, at } = capture();
+      await everyKindOfLine({ logger, logLevel });
+      const counts = { error: at('error').length, warn: at('warn').length, info: at('info').length, debug: at('debug').length };
+      expect(counts, `lines per logger method at ${logLevel}`).toEqual(expected[logLevel]);
+      for (const line of lines) {
+        expect(line.level, line.text).toBe(levelOf(line));
+        expect(line.text).toMatch(/^\[aymara-ai\] /);
+      }
+    },
+  );
 });

@@ -4,7 +4,8 @@
  *
  * Usage: soak-child.ts <baseURL> <requests>. Then a fifth as many calls to `run-fail`, which the server
  * answers with 503 (the error path, retried once). Prints one line `SOAK {json}`, closes the client and then
- * exits by itself: a timer, socket or listener left behind would keep it alive, which the parent notices.
+ * exits by itself: a timer, socket or listener left behind would keep it alive. It reports what is still active
+ * after close(), so the parent can tell without waiting on a clock.
  */
 import { getEventListeners } from 'node:events';
 import { AymaraAI } from '../../src/index.js';
@@ -53,6 +54,9 @@ const heapAfterErrors = heapAfterGC();
 const listeners = getEventListeners(shutdown.signal, 'abort').length;
 await failing.close();
 await client.close();
+// What still keeps the event loop alive a turn after close(): only stdout and stderr should.
+await new Promise<void>((resolve) => setImmediate(resolve));
+const activeResourcesAfterClose = process.getActiveResourcesInfo();
 
 const first = samples[0]?.heapUsed ?? 0;
 const last = samples.at(-1)?.heapUsed ?? 0;
@@ -70,6 +74,7 @@ console.log(
     typedErrors: errors,
     heapGrowthOverFailingCallsMB: +((heapAfterErrors - heapBeforeErrors) / 2 ** 20).toFixed(2),
     abortListenersLeft: listeners,
+    activeResourcesAfterClose,
     warnings,
   })}`,
 );

@@ -160,6 +160,30 @@ describe('close() and retries', () => {
   });
 });
 
+describe('close() and the connections of the calls in flight', () => {
+  it("close() aborts the fetches in flight: the server sees each request's connection close at once, not at the timeout", async (ctx) => {
+    // Requests the server holds open and never answers, and for each a promise of its socket's 'close' (an
+    // 'error' first, a reset, still ends in 'close').
+    const socketsClosed: Promise<void>[] = [];
+    const server = await startServer((req: IncomingMessage) => {
+      socketsClosed.push(new Promise<void>((resolve) => req.socket.once('close', () => resolve())));
+    });
+    ctx.onTestFinished(() => server.close());
+    // A 30 s timeout: a fetch that close() forgets to abort keeps its connection open that long.
+    const client = new AymaraAI({ apiKey: KEY, baseURL: server.url, timeout: 30_000, maxRetries: 0, logLevel: 'off' });
+    // A client made by withOptions() shares the parent's close(): its fetch must be aborted too.
+    const child = client.withOptions({ defaultHeaders: { 'x-tenant': 'b' } });
+    const calls = rejections([client.evals.runs.listResponses('run-1'), client.evals.runs.get('run-2'), child.evals.runs.listResponses('run-3')]);
+    expect(await eventually(() => server.requests.length === 3, 5_000), 'the three requests reached the server').toBe(true);
+    expect(server.connections, 'one connection per request held open').toBe(3);
+
+    await within(client.close(), 1_000, 'close()');
+    // Normally a few milliseconds after close() resolves; the bound only has to be far under the 30 s timeout.
+    await within(Promise.all(socketsClosed), 1_000, "the server seeing the requests' connections closed after close()");
+    for (const error of await within(calls, 1_000, 'the calls in flight')) expect(error).toBeInstanceOf(AymaraAbortError);
+  });
+});
+
 describe('close() in general', () => {
   it('close() on a client that never sent anything resolves; twice is fine; calls then reject', async () => {
     const server = await startServer((_req, res) => res.end(PAGE));

@@ -104,3 +104,48 @@ it('the request asks for an encoding the runtime can decode (gzip at least)', as
   await within(client.evals.runs.listResponses('run-1'), 5_000, 'call 2');
   for (const request of server.requests) expect(request.headers['accept-encoding']).toMatch(/\bgzip\b/);
 });
+
+describe('the Response of .asResponse() and .withResponse() after a gzip body', () => {
+  /**
+   * Its body is the decoded text, so headers describing the encoded bytes would lie: a caller forwarding it (a proxy
+   * route returning it as is) would have the next client gunzip plain JSON, or cut it at the compressed length.
+   */
+  async function gzipServer(ctx: { onTestFinished(fn: () => Promise<void>): void }) {
+    const body = gzipSync(Buffer.from(PAGE));
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': body.length, 'x-request-id': 'req-gzip-1' });
+      res.end(body);
+    });
+    const client = new AymaraAI({ apiKey: KEY, baseURL: server.url, logLevel: 'off' });
+    ctx.onTestFinished(async () => {
+      await client.close();
+      await server.close();
+    });
+    return client;
+  }
+
+  /** What a caller forwarding the Response relies on: no content-encoding or content-length, the rest kept, the body decoded. */
+  async function expectDecodedResponse(response: Response): Promise<void> {
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-encoding'), 'content-encoding on a decoded body').toBeNull();
+    expect(response.headers.get('content-length'), 'the compressed content-length on a decoded body').toBeNull();
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(response.headers.get('x-request-id')).toBe('req-gzip-1');
+    expect(await response.text()).toBe(PAGE);
+  }
+
+  it('.asResponse(): no content-encoding, no content-length, the decoded JSON as its body', async (ctx) => {
+    const client = await gzipServer(ctx);
+    await expectDecodedResponse(await within(client.evals.runs.listResponses('run-1').asResponse(), 5_000, '.asResponse()'));
+    const again = await within(client.evals.runs.listResponses('run-1').asResponse(), 5_000, '.asResponse() again');
+    expect(await again.json()).toEqual(JSON.parse(PAGE));
+  });
+
+  it('.withResponse(): the same Response headers and body, and the data parsed', async (ctx) => {
+    const client = await gzipServer(ctx);
+    const { data, response, requestId } = await within(client.evals.runs.listResponses('run-1').withResponse(), 5_000, '.withResponse()');
+    expect(data.items.map((item) => item.prompt_uuid)).toEqual(ITEMS.map((item) => item.prompt_uuid));
+    expect(requestId).toBe('req-gzip-1');
+    await expectDecodedResponse(response);
+  });
+});
