@@ -1,11 +1,17 @@
-import type { EvalRun, EvalRunStatus } from '../index.js';
+import type { Eval, EvalRun, EvalRunStatus } from '../index.js';
 
 /**
- * One run of the mock API: its responses as the API would return them, optionally its workspace and status, and any
- * run fields to serve as they are (`name`, `evaluation`, ...; `num_prompts`, `num_responses_scored` and `pass_rate`
- * are computed from the responses unless given).
+ * One run of the mock API: its responses as the API would return them, optionally its eval, workspace and status,
+ * and any run fields to serve as they are (`evaluation`, `is_sandbox`, ...; `num_prompts`, `num_responses_scored` and
+ * `pass_rate` are computed from the responses unless given).
  */
-export interface MockRun extends Partial<Omit<EvalRun, 'eval_run_uuid' | 'status' | 'workspace_uuid' | 'responses'>> {
+export interface MockRun extends Partial<Omit<EvalRun, 'eval_run_uuid' | 'eval_uuid' | 'name' | 'created_at' | 'status' | 'workspace_uuid' | 'responses'>> {
+  /** The eval the run belongs to: default `eval-{eval_run_uuid}`. Listing runs by `eval_uuid` goes by it. */
+  eval_uuid?: string | undefined;
+  /** The run's name: default `Eval run {eval_run_uuid}`. */
+  name?: string | undefined;
+  /** When the run was created, an ISO 8601 date-time (`2026-12-01T09:00:00Z`): default when the mock started. */
+  created_at?: string | undefined;
   /** The workspace the run belongs to. A request naming another `workspace_uuid` gets a 404 `resource.not_found`. */
   workspace_uuid?: string | undefined;
   /** What `GET /v2/eval-runs/{uuid}` says of the run: default `'finished'`. */
@@ -22,10 +28,38 @@ export interface MockRun extends Partial<Omit<EvalRun, 'eval_run_uuid' | 'status
   responses: readonly Record<string, unknown>[];
 }
 
-/** The data a mock Aymara API serves: the key it accepts and its runs by `eval_run_uuid`. */
+/** One prompt of an eval, served as is by the eval's prompts list (unknown fields included). */
+export interface MockPrompt {
+  /** What scored responses point to. */
+  prompt_uuid: string;
+  /** The prompt's text. */
+  content: string;
+  /** The prompt's category, if any. */
+  category?: string | null | undefined;
+  /** The conversation, for multi-turn evals. */
+  thread_uuid?: string | null | undefined;
+  /** The turn in the conversation. */
+  turn_number?: number | null | undefined;
+  [field: string]: unknown;
+}
+
+/**
+ * One eval of the mock API: its prompts and any eval fields to serve as they are (`name`, `eval_type`, `modality`,
+ * ...; `eval_uuid`, `ai_description`, `eval_type` and `num_prompts` are filled in unless given).
+ */
+export interface MockEval extends Partial<Omit<Eval, 'workspace_uuid'>> {
+  /** The workspace the eval belongs to. A request naming another `workspace_uuid` gets a 404 `resource.not_found`. */
+  workspace_uuid?: string | undefined;
+  /** The eval's prompts, in order; `generatePrompts()` makes them for generated responses. */
+  prompts: readonly MockPrompt[];
+}
+
+/** The data a mock Aymara API serves: the key it accepts, its evals by `eval_uuid` and its runs by `eval_run_uuid`. */
 export interface MockFixtures {
   /** The only `x-api-key` accepted; any other (or none) is a 401 `auth.invalid_key`. */
   apiKey: string;
+  /** The evals, by `eval_uuid`. */
+  evals?: Record<string, MockEval> | undefined;
   /** The runs, by `eval_run_uuid`. */
   runs: Record<string, MockRun>;
 }
@@ -43,24 +77,41 @@ function invalid(path: string, problem: string, value: unknown): never {
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** A date-time as the API writes them: date, `T`, time to the second or finer, and an optional zone. */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+
+function optionalString(object: Record<string, unknown>, at: string, fields: readonly string[]): void {
+  for (const field of fields) {
+    const value = object[field];
+    if (value !== undefined && typeof value !== 'string') invalid(`${at}.${field}`, 'must be a string when given', value);
+  }
+}
+
+function optionalDateTime(object: Record<string, unknown>, at: string, field: string): void {
+  const value = object[field];
+  if (value !== undefined && !(typeof value === 'string' && ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value))))
+    invalid(`${at}.${field}`, 'must be an ISO 8601 date-time string (2026-12-01T09:00:00Z) when given', value);
+}
+
 /**
- * Checks that fixtures are at least minimally valid: a non-empty string `apiKey`, a `runs` object, and for each run
- * an array of `responses` that are objects with a string `prompt_uuid` (and a string `workspace_uuid` when given).
- * The mock API calls it at construction, so a bad fixture fails where it is written, not as a puzzling
- * `AymaraResponseValidationError` in the code under test.
+ * Checks that fixtures are at least minimally valid: a non-empty string `apiKey`; a `runs` object, each run with an
+ * array of `responses` that are objects with a string `prompt_uuid`; and, when given, an `evals` object, each eval
+ * with an array of `prompts` that are objects with a string `prompt_uuid` and `content`. Optional fields the mock
+ * reads (`workspace_uuid`, `eval_uuid`, `name`, `created_at`, `status`, `finishAfter`, a prompt's `category`) must
+ * have the right type when given. The mock API calls it at construction, so a bad fixture fails where it is written,
+ * not as a puzzling `AymaraResponseValidationError` in the code under test.
  *
  * @throws TypeError naming the first bad field, e.g. `fixtures.runs["run-1"].responses[3].prompt_uuid must be a string`.
  */
 export function validateFixtures(fixtures: MockFixtures): void {
-  if (!isObject(fixtures)) invalid('fixtures', 'must be an object { apiKey, runs }', fixtures);
+  if (!isObject(fixtures)) invalid('fixtures', 'must be an object { apiKey, evals?, runs }', fixtures);
   if (typeof fixtures.apiKey !== 'string' || fixtures.apiKey === '') invalid('fixtures.apiKey', 'must be a non-empty string', fixtures.apiKey);
   if (!isObject(fixtures.runs)) invalid('fixtures.runs', 'must be an object of runs by eval_run_uuid', fixtures.runs);
   for (const [runUUID, run] of Object.entries(fixtures.runs)) {
     const at = `fixtures.runs[${JSON.stringify(runUUID)}]`;
-    if (!isObject(run)) invalid(at, 'must be an object { workspace_uuid?, responses }', run);
-    if (run.workspace_uuid !== undefined && typeof run.workspace_uuid !== 'string')
-      invalid(`${at}.workspace_uuid`, 'must be a string when given', run.workspace_uuid);
-    if (run.status !== undefined && typeof run.status !== 'string') invalid(`${at}.status`, 'must be a string when given', run.status);
+    if (!isObject(run)) invalid(at, 'must be an object { eval_uuid?, workspace_uuid?, responses }', run);
+    optionalString(run, at, ['workspace_uuid', 'status', 'eval_uuid', 'name']);
+    optionalDateTime(run, at, 'created_at');
     const { finishAfter } = run;
     if (finishAfter !== undefined) {
       if (!isObject(finishAfter)) invalid(`${at}.finishAfter`, 'must be an object { polls?, ms? }', finishAfter);
@@ -79,6 +130,23 @@ export function validateFixtures(fixtures: MockFixtures): void {
           response.prompt_uuid,
         );
       }
+    });
+  }
+  if (fixtures.evals === undefined) return;
+  if (!isObject(fixtures.evals)) invalid('fixtures.evals', 'must be an object of evals by eval_uuid when given', fixtures.evals);
+  for (const [evalUUID, evaluation] of Object.entries(fixtures.evals)) {
+    const at = `fixtures.evals[${JSON.stringify(evalUUID)}]`;
+    if (!isObject(evaluation)) invalid(at, 'must be an object { workspace_uuid?, prompts }', evaluation);
+    optionalString(evaluation, at, ['workspace_uuid', 'eval_uuid', 'name', 'eval_type', 'ai_description', 'modality']);
+    optionalDateTime(evaluation, at, 'created_at');
+    if (!Array.isArray(evaluation.prompts)) invalid(`${at}.prompts`, 'must be an array of prompts', evaluation.prompts);
+    evaluation.prompts.forEach((prompt, i) => {
+      if (!isObject(prompt)) invalid(`${at}.prompts[${i}]`, 'must be an object { prompt_uuid, content }', prompt);
+      for (const field of ['prompt_uuid', 'content'] as const) {
+        if (typeof prompt[field] !== 'string') invalid(`${at}.prompts[${i}].${field}`, 'must be a string (every prompt needs one)', prompt[field]);
+      }
+      if (prompt.category !== undefined && prompt.category !== null && typeof prompt.category !== 'string')
+        invalid(`${at}.prompts[${i}].category`, 'must be a string or null when given', prompt.category);
     });
   }
 }
