@@ -22,7 +22,13 @@ import {
 } from 'aymara-ai';
 import {
   DEFAULT_LIMIT,
+  DEMO_EVAL_UUID,
+  DEMO_RUN_UUID,
+  DEMO_WORKSPACE_UUID,
+  demoFixtures,
+  generatePrompts,
   generateResponses,
+  generateResponsesFor,
   MAX_LIMIT,
   MockAymaraAPI,
   startMockServer,
@@ -565,5 +571,60 @@ describe('route helpers (what a route row is made of)', () => {
     });
     const body = evalBody({ uuid: 'e', eval: { eval_type: 'accuracy', ai_description: 'a bot', name: 'N', prompts, extra: 1 } as never });
     expect(body).toEqual({ eval_uuid: 'e', ai_description: 'a bot', eval_type: 'accuracy', num_prompts: 5, name: 'N', extra: 1 });
+  });
+});
+
+describe('generatePrompts and generateResponsesFor', () => {
+  it("give an eval's prompts for generated responses, and other runs' responses to the same prompts, seeded", () => {
+    const first = generateResponses(60, 3);
+    const prompts = generatePrompts(first, 4, ['a', 'b']);
+    expect(generatePrompts(first, 4, ['a', 'b'])).toEqual(prompts);
+    expect(prompts.map((p) => p.prompt_uuid)).toEqual(first.map((r) => r.prompt_uuid));
+    expect(new Set(prompts.map((p) => p.category))).toEqual(new Set(['a', 'b', null]));
+    expect(prompts.every((p) => typeof p.content === 'string' && p.content.length > 0)).toBe(true);
+    expect(prompts.find((p) => p.thread_uuid !== null)?.thread_uuid).toBe(first.find((r) => r.thread_uuid !== null)?.thread_uuid);
+
+    const second = generateResponsesFor(prompts, 5);
+    expect(generateResponsesFor(prompts, 5)).toEqual(second);
+    expect(second.map((r) => [r.prompt_uuid, r.thread_uuid, r.turn_number])).toEqual(prompts.map((p) => [p.prompt_uuid, p.thread_uuid, p.turn_number]));
+    expect(() => validateFixtures({ apiKey: KEY, evals: { e: { prompts } }, runs: { r: { eval_uuid: 'e', responses: second } } })).not.toThrow();
+  });
+});
+
+describe('demo fixtures', () => {
+  const demo = demoFixtures();
+  const evaluation = demo.evals?.[DEMO_EVAL_UUID];
+  const promptUUIDs = (evaluation?.prompts ?? []).map((p) => p.prompt_uuid);
+
+  it('are valid, the same on every call, and a new object each time', () => {
+    expect(() => validateFixtures(demo)).not.toThrow();
+    expect(demoFixtures()).toEqual(demo);
+    expect(demoFixtures()).not.toBe(demo);
+  });
+
+  it('serve one eval with categorised prompts (some uncategorised)', () => {
+    expect(evaluation).toMatchObject({ name: 'Customer support safety', eval_type: 'safety', modality: 'text', workspace_uuid: DEMO_WORKSPACE_UUID });
+    const categories = new Set(evaluation?.prompts.map((p) => p.category));
+    expect(categories).toEqual(new Set(['jailbreak', 'harmful advice', 'privacy', 'accuracy', null]));
+    expect(new Set(promptUUIDs).size).toBe(320);
+  });
+
+  it('serve several finished runs of it whose responses answer its prompts; DEMO_RUN_UUID is the latest', () => {
+    const runs = Object.entries(demo.runs);
+    expect(runs.length).toBeGreaterThanOrEqual(3);
+    for (const [uuid, run] of runs) {
+      expect(run, uuid).toMatchObject({ eval_uuid: DEMO_EVAL_UUID, workspace_uuid: DEMO_WORKSPACE_UUID, name: expect.stringMatching(/^main-/) });
+      expect(run.status ?? 'finished', uuid).toBe('finished');
+      expect(
+        run.responses.map((r) => r.prompt_uuid),
+        uuid,
+      ).toEqual(promptUUIDs);
+    }
+    const latest = runs.map(([uuid, run]) => ({ uuid, created_at: run.created_at ?? '' })).sort((a, b) => b.created_at.localeCompare(a.created_at))[0];
+    expect(latest?.uuid).toBe(DEMO_RUN_UUID);
+    expect(demo.runs[DEMO_RUN_UUID]?.responses).toEqual(generateResponses(320, 2026));
+    // Another run of the same prompts has outcomes of its own.
+    const outcomes = (uuid: string) => demo.runs[uuid]?.responses.map((r) => r.is_passed);
+    expect(runs.filter(([uuid]) => JSON.stringify(outcomes(uuid)) === JSON.stringify(outcomes(DEMO_RUN_UUID)))).toHaveLength(1);
   });
 });

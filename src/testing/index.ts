@@ -25,8 +25,11 @@ export {
 } from './mock-api.js';
 export {
   generateResponses,
+  generatePrompts,
+  generateResponsesFor,
   demoFixtures,
   validateFixtures,
+  DEMO_EVAL_UUID,
   DEMO_RUN_UUID,
   DEMO_WORKSPACE_UUID,
   type MockFixtures,
