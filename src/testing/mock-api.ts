@@ -232,7 +232,7 @@ const ROUTES = [
   { name: 'run', method: 'GET', path: '/v2/eval-runs/:eval_run_uuid', answer: (ctx) => ctx.runBody(findRun(ctx), { read: true }) },
 ] as const satisfies readonly MockRoute[];
 
-/** The endpoints the mock serves, by the names of its route table: `'responses'` (a run's responses), `'run'` (one run). */
+/** The endpoints the mock serves, by the `name`s of its route table (`'responses'`, `'run'`, ...). */
 export type MockRouteName = (typeof ROUTES)[number]['name'];
 
 /** The parameters of a path that matches the route path `pattern`, decoded; undefined when it does not match. */
