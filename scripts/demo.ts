@@ -9,7 +9,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { demoFixtures, DEMO_RUN_UUID, DEMO_WORKSPACE_UUID, startMockServer } from '../src/testing/index.js';
+import { demoFixtures, DEMO_EVAL_UUID, DEMO_RUN_UUID, DEMO_WORKSPACE_UUID, startMockServer } from '../src/testing/index.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixtures = demoFixtures();
@@ -40,7 +40,14 @@ const candidate = baseline.map((response) => {
   }
   return response;
 });
-fixtures.runs[CANDIDATE_RUN_UUID] = { workspace_uuid: DEMO_WORKSPACE_UUID, status: 'processing', finishAfter: { polls: 2 }, responses: candidate };
+fixtures.runs[CANDIDATE_RUN_UUID] = {
+  eval_uuid: DEMO_EVAL_UUID,
+  workspace_uuid: DEMO_WORKSPACE_UUID,
+  name: 'pr-new-system-prompt',
+  status: 'processing',
+  finishAfter: { polls: 2 },
+  responses: candidate,
+};
 
 const server = await startMockServer({ fixtures });
 const env = { ...process.env, AYMARA_AI_API_KEY: fixtures.apiKey, AYMARA_AI_BASE_URL: server.url };

@@ -20,14 +20,32 @@ import {
   type ClientOptions,
   type EvalScoredResponse,
 } from 'aymara-ai';
-import { generateResponses, MAX_LIMIT, MockAymaraAPI, startMockServer, validateFixtures, type MockFixtures } from 'aymara-ai/testing';
+import {
+  DEFAULT_LIMIT,
+  DEMO_EVAL_UUID,
+  DEMO_RUN_UUID,
+  DEMO_WORKSPACE_UUID,
+  demoFixtures,
+  generatePrompts,
+  generateResponses,
+  generateResponsesFor,
+  MAX_LIMIT,
+  MockAymaraAPI,
+  startMockServer,
+  validateFixtures,
+  type MockFixtures,
+  type MockRequest,
+} from 'aymara-ai/testing';
 import { mockAymaraHandlers } from 'aymara-ai/testing/msw';
+import { evalBody, findEval, findRun, page, runsOf, type MockRouteContext } from '../src/testing/mock-api.js';
 
 const KEY = 'kit-key';
 const RUN = 'run-620';
 const WORKSPACE = 'ws-1';
 const OTHER_RUN = 'run-other';
 const LOOSE_RUN = 'run-no-workspace';
+/** A uuid that needs encoding in a path: the SDK encodes it, the mock decodes it. */
+const ODD_RUN = 'run/odd name?#%';
 const RESPONSES = generateResponses(620, 11);
 const UUIDS = RESPONSES.map((r) => r.prompt_uuid as string);
 
@@ -37,6 +55,7 @@ const fixtures = (): MockFixtures => ({
     [RUN]: { workspace_uuid: WORKSPACE, responses: RESPONSES },
     [OTHER_RUN]: { workspace_uuid: 'ws-2', responses: generateResponses(3, 12) },
     [LOOSE_RUN]: { responses: generateResponses(2, 13) },
+    [ODD_RUN]: { eval_uuid: 'eval-odd', name: 'odd-run', created_at: '2026-11-30T08:00:00Z', responses: generateResponses(4, 14) },
   },
 });
 
@@ -161,10 +180,37 @@ describe.each(backends)('$name', ({ start }) => {
       expect(backend.api.requests.map((r) => r.workspace_uuid)).toEqual([WORKSPACE, 'ws-2', WORKSPACE, WORKSPACE]);
     });
 
-    it('an unknown run is a 404 resource.not_found', async () => {
+    it('an unknown run is a 404 resource.not_found, from each route, whose message names the run', async () => {
       const error = await rejection(client.evals.runs.listResponses('no-such-run'));
       expect(error).toBeInstanceOf(NotFoundError);
-      expect(error).toMatchObject({ status: 404, code: 'resource.not_found' });
+      expect(error).toMatchObject({ status: 404, code: 'resource.not_found', message: expect.stringContaining('Eval run no-such-run not found') });
+      const run = await rejection(client.evals.runs.get(OTHER_RUN, { workspace_uuid: WORKSPACE }));
+      expect(run).toMatchObject({ status: 404, message: expect.stringContaining(`Eval run ${OTHER_RUN} not found in workspace ${WORKSPACE}`) });
+      expect(backend.api.requests.map((r) => r.route)).toEqual(['responses', 'run']);
+    });
+
+    it('decodes named path parameters; a segment that does not decode names no route', async () => {
+      expect((await client.evals.runs.listResponses(ODD_RUN)).count).toBe(4);
+      await client.evals.runs.get(ODD_RUN);
+      const [list, one] = backend.api.requests;
+      expect(list).toMatchObject({ route: 'responses', params: { eval_run_uuid: ODD_RUN }, eval_run_uuid: ODD_RUN, eval_uuid: undefined });
+      expect(one).toMatchObject({ route: 'run', params: { eval_run_uuid: ODD_RUN }, eval_run_uuid: ODD_RUN });
+
+      const bad = await backend.get('/v2/eval-runs/%E0%A4%A/responses', { 'x-api-key': KEY });
+      expect(bad.status).toBe(404);
+      expect(await bad.json()).toMatchObject({ error: { code: 'resource.not_found', message: expect.stringMatching(/^No route for GET /) } });
+      expect(backend.api.requests[2]).toMatchObject({ route: undefined, params: {}, eval_run_uuid: undefined });
+    });
+
+    it("serves a run's fields from its fixture (eval_uuid, name, created_at), and defaults for the rest", async () => {
+      expect(await client.evals.runs.get(ODD_RUN)).toMatchObject({
+        eval_run_uuid: ODD_RUN,
+        eval_uuid: 'eval-odd',
+        name: 'odd-run',
+        created_at: '2026-11-30T08:00:00Z',
+        status: 'finished',
+      });
+      expect(await client.evals.runs.get(LOOSE_RUN)).toMatchObject({ eval_uuid: `eval-${LOOSE_RUN}`, name: `Eval run ${LOOSE_RUN}`, workspace_uuid: null });
     });
 
     it('a wrong key is a 401 auth.invalid_key, and so is a missing one', async () => {
@@ -297,6 +343,12 @@ describe.each(backends)('$name', ({ start }) => {
       expect(backend.api.requests.length).toBeLessThanOrEqual(backend.api.requests[0]?.connection !== undefined ? 3 : 2);
     });
 
+    it('match: a fault can target a route', async () => {
+      backend.api.inject({ status: 500, match: { route: 'run' } });
+      expect(await rejection(client.evals.runs.get(RUN))).toBeInstanceOf(InternalServerError);
+      expect((await client.evals.runs.listResponses(RUN, { limit: 1 })).items).toHaveLength(1);
+    });
+
     it('match: a fault can target a run or an offset, as an object or a predicate', async () => {
       backend.api.inject({ status: 500, match: { eval_run_uuid: OTHER_RUN } });
       backend.api.inject({ status: 500, match: { offset: 300 } });
@@ -396,11 +448,183 @@ describe('fixture and fault validation', () => {
     expect(() => validateFixtures({ apiKey: KEY, runs: { r: { responses } } })).not.toThrow();
   });
 
+  it("a run's eval_uuid and name must be strings, its created_at an ISO 8601 date-time", () => {
+    const run = (fields: Record<string, unknown>) => ({ apiKey: KEY, runs: { r: { responses, ...fields } } }) as unknown as MockFixtures;
+    expect(() => validateFixtures(run({ eval_uuid: 7 }))).toThrow(/fixtures\.runs\["r"\]\.eval_uuid must be a string when given; got 7/);
+    expect(() => validateFixtures(run({ name: null }))).toThrow(/fixtures\.runs\["r"\]\.name must be a string when given; got null/);
+    for (const created_at of ['yesterday', '2026-12-01', '2026-13-01T00:00:00Z', 1764579600000]) {
+      expect(() => validateFixtures(run({ created_at })), String(created_at)).toThrow(/fixtures\.runs\["r"\]\.created_at must be an ISO 8601 date-time/);
+    }
+    for (const created_at of ['2026-12-01T09:00:00Z', '2026-12-01T09:00:00.123+02:00', '2026-12-01T09:00:00']) {
+      expect(() => validateFixtures(run({ created_at })), created_at).not.toThrow();
+    }
+  });
+
+  it('evals: each needs an array of prompts, each prompt a string prompt_uuid and content; fields have their types', () => {
+    const prompts = [{ prompt_uuid: 'p1', content: 'Hello?', category: 'privacy' }];
+    const withEvals = (evals: unknown) => ({ apiKey: KEY, runs: {}, evals }) as unknown as MockFixtures;
+    expect(() => validateFixtures(withEvals({ e: { prompts } }))).not.toThrow();
+    expect(() => validateFixtures(withEvals({ e: { prompts: [{ prompt_uuid: 'p', content: 'c', category: null }] } }))).not.toThrow();
+    expect(() => validateFixtures(withEvals([]))).toThrow(/fixtures\.evals must be an object of evals by eval_uuid/);
+    expect(() => validateFixtures(withEvals({ e: null }))).toThrow(/fixtures\.evals\["e"\] must be an object/);
+    expect(() => validateFixtures(withEvals({ e: {} }))).toThrow(/fixtures\.evals\["e"\]\.prompts must be an array of prompts; got undefined/);
+    expect(() => validateFixtures(withEvals({ e: { prompts: ['hi'] } }))).toThrow(/fixtures\.evals\["e"\]\.prompts\[0\] must be an object/);
+    expect(() => validateFixtures(withEvals({ e: { prompts: [{ content: 'c' }] } }))).toThrow(/prompts\[0\]\.prompt_uuid must be a string/);
+    expect(() => validateFixtures(withEvals({ e: { prompts: [...prompts, { prompt_uuid: 'p2' }] } }))).toThrow(
+      /fixtures\.evals\["e"\]\.prompts\[1\]\.content must be a string .*; got undefined/,
+    );
+    expect(() => validateFixtures(withEvals({ e: { prompts: [{ prompt_uuid: 'p', content: 'c', category: 3 }] } }))).toThrow(
+      /prompts\[0\]\.category must be a string or null when given; got 3/,
+    );
+    for (const field of ['workspace_uuid', 'eval_uuid', 'name', 'eval_type', 'ai_description', 'modality']) {
+      expect(() => validateFixtures(withEvals({ e: { prompts, [field]: 1 } })), field).toThrow(`fixtures.evals["e"].${field} must be a string when given`);
+    }
+    expect(() => validateFixtures(withEvals({ e: { prompts, created_at: 'soon' } }))).toThrow(/fixtures\.evals\["e"\]\.created_at must be an ISO 8601/);
+  });
+
   it('a malformed fault fails where it is injected', () => {
     const api = new MockAymaraAPI({ apiKey: KEY, runs: {} });
     expect(() => api.inject({ status: 200 })).toThrow(/status must be an error status from 300 to 599/);
     expect(() => api.inject({ times: -1 })).toThrow(/times must be an integer >= 0/);
     expect(() => api.inject({ latencyMs: Number.NaN })).toThrow(/latencyMs/);
     expect(() => new MockAymaraAPI({ apiKey: KEY, runs: {} }, { faults: [{ status: 99 }] })).toThrow(/faults\[0\]\.status/);
+  });
+});
+
+describe('route helpers (what a route row is made of)', () => {
+  const prompts = [1, 2, 3, 4, 5].map((i) => ({ prompt_uuid: `p${i}`, content: `Question ${i}?` }));
+  const answers = prompts.map(({ prompt_uuid }) => ({ prompt_uuid, is_passed: true }));
+  const data: MockFixtures = {
+    apiKey: KEY,
+    evals: { 'eval-a': { workspace_uuid: 'ws-a', name: 'A', prompts }, 'eval-bare': { prompts: [] } },
+    runs: {
+      'run-a1': { eval_uuid: 'eval-a', workspace_uuid: 'ws-a', responses: answers },
+      'run-a2': { eval_uuid: 'eval-a', workspace_uuid: 'ws-b', responses: answers },
+      'run-x': { responses: [] },
+    },
+  };
+  const api = new MockAymaraAPI(data);
+  /** A route context for `path` with these path parameters; a run's body is just its uuid and eval. */
+  const context = (path: string, params: Record<string, string> = {}): MockRouteContext => {
+    const request: MockRequest = { ...api.describeRequest('GET', new URL(`http://mock.test${path}`), {}), params };
+    return { request, fixtures: data, runBody: ({ uuid, run }) => ({ eval_run_uuid: uuid, eval_uuid: run.eval_uuid }) };
+  };
+  /** What a helper throws, as the mock answers it. */
+  const refusal = (f: () => unknown) => {
+    try {
+      f();
+    } catch (error) {
+      return { ...(error as { status: number; code: string }), message: (error as Error).message };
+    }
+    return expect.fail('expected a refusal');
+  };
+
+  it('page: limit (default, cap) and offset; a bad one is a 422', () => {
+    const items = Array.from({ length: 620 }, (_, i) => i);
+    expect(page(context('/').request, items)).toEqual({ items: items.slice(0, DEFAULT_LIMIT), count: 620 });
+    expect(page(context('/?limit=1000&offset=100').request, items).items).toEqual(items.slice(100, 100 + MAX_LIMIT));
+    expect(page(context('/?limit=3&offset=618').request, items).items).toEqual([618, 619]);
+    expect(refusal(() => page(context('/?limit=0').request, items))).toMatchObject({
+      status: 422,
+      code: 'validation.invalid_request',
+      message: 'limit must be an integer >= 1',
+    });
+    expect(refusal(() => page(context('/?offset=1.5').request, items))).toMatchObject({ status: 422, message: 'offset must be an integer >= 0' });
+  });
+
+  it('findRun and findEval: what the path names, else a 404 naming it (and the workspace asked for)', () => {
+    expect(findRun(context('/', { eval_run_uuid: 'run-a1' })).uuid).toBe('run-a1');
+    expect(findRun(context('/?workspace_uuid=ws-a', { eval_run_uuid: 'run-a1' })).run.eval_uuid).toBe('eval-a');
+    expect(refusal(() => findRun(context('/?workspace_uuid=ws-b', { eval_run_uuid: 'run-a1' })))).toMatchObject({
+      status: 404,
+      code: 'resource.not_found',
+      message: 'Eval run run-a1 not found in workspace ws-b',
+    });
+    expect(refusal(() => findRun(context('/', { eval_run_uuid: 'toString' })))).toMatchObject({ status: 404, message: 'Eval run toString not found' });
+
+    expect(findEval(context('/', { eval_uuid: 'eval-a' })).eval.name).toBe('A');
+    expect(findEval(context('/?workspace_uuid=ws-a', { eval_uuid: 'eval-a' })).uuid).toBe('eval-a');
+    expect(refusal(() => findEval(context('/?workspace_uuid=ws-b', { eval_uuid: 'eval-a' })))).toMatchObject({
+      status: 404,
+      message: 'Eval eval-a not found in workspace ws-b',
+    });
+    expect(refusal(() => findEval(context('/', { eval_uuid: 'nope' })))).toMatchObject({ status: 404, message: 'Eval nope not found' });
+    expect(refusal(() => findEval({ ...context('/', { eval_uuid: 'e' }), fixtures: { apiKey: KEY, runs: {} } }))).toMatchObject({ status: 404 });
+  });
+
+  it('runsOf: the runs of an eval (a run without eval_uuid belongs to eval-{uuid}), in the workspace asked for or every one for *', () => {
+    const uuids = (path: string, evalUUID?: string) => runsOf(context(path), evalUUID).map((r) => r.eval_run_uuid);
+    expect(uuids('/')).toEqual(['run-a1', 'run-a2', 'run-x']);
+    expect(uuids('/', 'eval-a')).toEqual(['run-a1', 'run-a2']);
+    expect(uuids('/', 'eval-run-x')).toEqual(['run-x']);
+    expect(uuids('/?workspace_uuid=ws-b', 'eval-a')).toEqual(['run-a2']);
+    expect(uuids('/?workspace_uuid=*', 'eval-a')).toEqual(['run-a1', 'run-a2']);
+    expect(uuids('/', 'eval-none')).toEqual([]);
+  });
+
+  it('evalBody: the fixture, with eval_uuid, ai_description, eval_type and num_prompts filled in unless given', () => {
+    expect(evalBody(findEval(context('/', { eval_uuid: 'eval-bare' })))).toEqual({
+      eval_uuid: 'eval-bare',
+      ai_description: 'The AI system under test in eval eval-bare',
+      eval_type: 'safety',
+      num_prompts: 0,
+    });
+    const body = evalBody({ uuid: 'e', eval: { eval_type: 'accuracy', ai_description: 'a bot', name: 'N', prompts, extra: 1 } as never });
+    expect(body).toEqual({ eval_uuid: 'e', ai_description: 'a bot', eval_type: 'accuracy', num_prompts: 5, name: 'N', extra: 1 });
+  });
+});
+
+describe('generatePrompts and generateResponsesFor', () => {
+  it("give an eval's prompts for generated responses, and other runs' responses to the same prompts, seeded", () => {
+    const first = generateResponses(60, 3);
+    const prompts = generatePrompts(first, 4, ['a', 'b']);
+    expect(generatePrompts(first, 4, ['a', 'b'])).toEqual(prompts);
+    expect(prompts.map((p) => p.prompt_uuid)).toEqual(first.map((r) => r.prompt_uuid));
+    expect(new Set(prompts.map((p) => p.category))).toEqual(new Set(['a', 'b', null]));
+    expect(prompts.every((p) => typeof p.content === 'string' && p.content.length > 0)).toBe(true);
+    expect(prompts.find((p) => p.thread_uuid !== null)?.thread_uuid).toBe(first.find((r) => r.thread_uuid !== null)?.thread_uuid);
+
+    const second = generateResponsesFor(prompts, 5);
+    expect(generateResponsesFor(prompts, 5)).toEqual(second);
+    expect(second.map((r) => [r.prompt_uuid, r.thread_uuid, r.turn_number])).toEqual(prompts.map((p) => [p.prompt_uuid, p.thread_uuid, p.turn_number]));
+    expect(() => validateFixtures({ apiKey: KEY, evals: { e: { prompts } }, runs: { r: { eval_uuid: 'e', responses: second } } })).not.toThrow();
+  });
+});
+
+describe('demo fixtures', () => {
+  const demo = demoFixtures();
+  const evaluation = demo.evals?.[DEMO_EVAL_UUID];
+  const promptUUIDs = (evaluation?.prompts ?? []).map((p) => p.prompt_uuid);
+
+  it('are valid, the same on every call, and a new object each time', () => {
+    expect(() => validateFixtures(demo)).not.toThrow();
+    expect(demoFixtures()).toEqual(demo);
+    expect(demoFixtures()).not.toBe(demo);
+  });
+
+  it('serve one eval with categorised prompts (some uncategorised)', () => {
+    expect(evaluation).toMatchObject({ name: 'Customer support safety', eval_type: 'safety', modality: 'text', workspace_uuid: DEMO_WORKSPACE_UUID });
+    const categories = new Set(evaluation?.prompts.map((p) => p.category));
+    expect(categories).toEqual(new Set(['jailbreak', 'harmful advice', 'privacy', 'accuracy', null]));
+    expect(new Set(promptUUIDs).size).toBe(320);
+  });
+
+  it('serve several finished runs of it whose responses answer its prompts; DEMO_RUN_UUID is the latest', () => {
+    const runs = Object.entries(demo.runs);
+    expect(runs.length).toBeGreaterThanOrEqual(3);
+    for (const [uuid, run] of runs) {
+      expect(run, uuid).toMatchObject({ eval_uuid: DEMO_EVAL_UUID, workspace_uuid: DEMO_WORKSPACE_UUID, name: expect.stringMatching(/^main-/) });
+      expect(run.status ?? 'finished', uuid).toBe('finished');
+      expect(
+        run.responses.map((r) => r.prompt_uuid),
+        uuid,
+      ).toEqual(promptUUIDs);
+    }
+    const latest = runs.map(([uuid, run]) => ({ uuid, created_at: run.created_at ?? '' })).sort((a, b) => b.created_at.localeCompare(a.created_at))[0];
+    expect(latest?.uuid).toBe(DEMO_RUN_UUID);
+    expect(demo.runs[DEMO_RUN_UUID]?.responses).toEqual(generateResponses(320, 2026));
+    // Another run of the same prompts has outcomes of its own.
+    const outcomes = (uuid: string) => demo.runs[uuid]?.responses.map((r) => r.is_passed);
+    expect(runs.filter(([uuid]) => JSON.stringify(outcomes(uuid)) === JSON.stringify(outcomes(DEMO_RUN_UUID)))).toHaveLength(1);
   });
 });

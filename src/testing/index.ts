@@ -5,8 +5,9 @@
  * - `mockAymaraHandlers()` in `aymara-ai/testing/msw`: the same API as msw handlers, which serve a default client.
  *   It lives in its own entry, so this one does not need msw installed.
  *
- * Both serve fixtures (`{ apiKey, runs: { [eval_run_uuid]: { workspace_uuid?, responses } } }`), record the
- * requests they receive (`api.requests`) and take injected faults (`api.inject({ status, latencyMs, reset, ... })`).
+ * Both serve fixtures (`{ apiKey, evals?: { [eval_uuid]: { prompts, ... } }, runs: { [eval_run_uuid]: { eval_uuid?,
+ * workspace_uuid?, responses, ... } } }`), record the requests they receive (`api.requests`) and take injected
+ * faults (`api.inject({ status, latencyMs, reset, ... })`).
  * @packageDocumentation
  */
 export { startMockServer, type MockServer, type MockServerOptions } from './server.js';
@@ -20,5 +21,19 @@ export {
   type MockRequest,
   type MockAnswer,
   type MockOutcome,
+  type MockRouteName,
 } from './mock-api.js';
-export { generateResponses, demoFixtures, validateFixtures, DEMO_RUN_UUID, DEMO_WORKSPACE_UUID, type MockFixtures, type MockRun } from './fixtures.js';
+export {
+  generateResponses,
+  generatePrompts,
+  generateResponsesFor,
+  demoFixtures,
+  validateFixtures,
+  DEMO_EVAL_UUID,
+  DEMO_RUN_UUID,
+  DEMO_WORKSPACE_UUID,
+  type MockFixtures,
+  type MockRun,
+  type MockEval,
+  type MockPrompt,
+} from './fixtures.js';

@@ -1,12 +1,14 @@
 import type { ErrorCode } from '../index.js';
-import { validateFixtures, type MockFixtures, type MockRun } from './fixtures.js';
+import { lowerCaseKeys } from '../internal/headers.js';
+import { sleep } from '../internal/sleep.js';
+import { validateFixtures, type MockEval, type MockFixtures, type MockRun } from './fixtures.js';
 
 /**
  * Which requests a fault applies to: a predicate, or fields that must all equal the request's
- * (`{ eval_run_uuid: 'run-1', offset: 100 }` is the page at offset 100 of run-1).
+ * (`{ eval_run_uuid: 'run-1', offset: 100 }` is the page at offset 100 of run-1; `{ route: 'run' }` every read of a run).
  */
 export type MockFaultMatch =
-  ((request: MockRequest) => boolean) | Partial<Pick<MockRequest, 'method' | 'route' | 'eval_run_uuid' | 'offset' | 'limit' | 'workspace_uuid'>>;
+  ((request: MockRequest) => boolean) | Partial<Pick<MockRequest, 'method' | 'route' | 'eval_run_uuid' | 'eval_uuid' | 'offset' | 'limit' | 'workspace_uuid'>>;
 
 /**
  * A fault to inject into the mock API's answers. Combine fields: `{ status: 503, times: 1, headers: { 'retry-after': '1' } }`,
@@ -46,10 +48,14 @@ export interface MockRequest {
   url: URL;
   /** Request headers, lower-case names. */
   headers: Record<string, string>;
-  /** Which endpoint the path names: `'responses'` (the list), `'run'` (one run), or undefined for no route. */
+  /** Which endpoint the path names (see `MockRouteName`), or undefined for no route. */
   route: MockRouteName | undefined;
-  /** The run the path names (decoded). */
+  /** The path's parameters, by the names of the route's path (`{ eval_run_uuid: 'run-1' }`), decoded; `{}` for no route. */
+  params: Record<string, string>;
+  /** The run the path names (`params.eval_run_uuid`), for faults' `match`. */
   eval_run_uuid: string | undefined;
+  /** The eval the path names (`params.eval_uuid`), for faults' `match`; not the `eval_uuid` query of the runs list. */
+  eval_uuid: string | undefined;
   /** The `offset` asked for; 0 when absent (NaN when not a number). */
   offset: number;
   /** The `limit` query parameter as sent; undefined when absent (NaN when not a number). */
@@ -91,21 +97,166 @@ export const DEFAULT_LIMIT = 100;
 /** The largest page the mock serves: a larger `limit` is capped to this, as a real server might. */
 export const MAX_LIMIT = 500;
 
-/** The endpoints the mock serves. */
-export type MockRouteName = 'responses' | 'run';
+/** A run `findRun()` found: its `eval_run_uuid` and its fixture. */
+export interface FoundRun {
+  uuid: string;
+  run: MockRun;
+}
+
+/** An eval `findEval()` found: its `eval_uuid` and its fixture. */
+export interface FoundEval {
+  uuid: string;
+  eval: MockEval;
+}
+
+/** What a route answers from. */
+export interface MockRouteContext {
+  /** The request; its decoded path parameters are `request.params`. */
+  readonly request: MockRequest;
+  /** The data served. */
+  readonly fixtures: MockFixtures;
+  /**
+   * A run as `GET /v2/eval-runs/{uuid}` serves it now: its status and totals. `read: true` counts this as a read of
+   * the run itself, which moves a `finishAfter: { polls }` run on; a run seen in a list is not polled.
+   */
+  runBody(found: FoundRun, options?: { read?: boolean }): Record<string, unknown>;
+}
 
 /**
- * The mock's route table: a path pattern (its one group is the run's uuid) and how to answer a GET for a run that
- * exists, in the right workspace, with the right key. A new endpoint is one row here.
+ * One endpoint: the method and the path it answers (`:name` segments are path parameters, given decoded in
+ * `request.params`), and the JSON body of its 200. A route does its own lookups, and answers an error by throwing
+ * one (the helpers below throw a 404 or a 422 with the API's error envelope).
  */
-const ROUTES: readonly {
-  name: MockRouteName;
-  pattern: RegExp;
-  answer: (api: MockAymaraAPI, request: MockRequest, runUUID: string, run: MockRun) => MockAnswer;
-}[] = [
-  { name: 'responses', pattern: /^\/v2\/eval-runs\/([^/]+)\/responses$/, answer: (api, request, _uuid, run) => api.answerPage(request, run) },
-  { name: 'run', pattern: /^\/v2\/eval-runs\/([^/]+)$/, answer: (api, request, uuid, run) => api.answerRun(request, uuid, run) },
-];
+interface MockRoute {
+  readonly name: string;
+  readonly method: 'GET';
+  readonly path: string;
+  answer(ctx: MockRouteContext): unknown;
+}
+
+/** An answer other than 200, thrown by a route or a helper and answered with the API's error envelope. */
+class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A path parameter the route's path names; its absence is a bug in the route table, not a client's mistake. */
+function param(ctx: MockRouteContext, name: string): string {
+  const value = ctx.request.params[name];
+  if (value === undefined) throw new Error(`route ${String(ctx.request.route)} has no path parameter :${name}`);
+  return value;
+}
+
+/** Whether something in `workspace` is visible to the request: any workspace when it names none. */
+function inWorkspace(request: MockRequest, workspace: string | undefined): boolean {
+  return request.workspace_uuid === undefined || request.workspace_uuid === workspace;
+}
+
+function notFound(what: string, request: MockRequest): Refusal {
+  const where = request.workspace_uuid !== undefined ? ` in workspace ${request.workspace_uuid}` : '';
+  return new Refusal(404, 'resource.not_found', `${what} not found${where}`);
+}
+
+/**
+ * The page `{ items, count }` of `items` the request asks for: `limit` items (default 100, capped at 500) from
+ * `offset`, `count` all of them. A bad `limit` or `offset` is a 422 `validation.invalid_request`.
+ */
+export function page<T>(request: MockRequest, items: readonly T[]): { items: T[]; count: number } {
+  const limit = request.limit ?? DEFAULT_LIMIT;
+  const { offset } = request;
+  if (!Number.isInteger(limit) || limit < 1) throw new Refusal(422, 'validation.invalid_request', 'limit must be an integer >= 1');
+  if (!Number.isInteger(offset) || offset < 0) throw new Refusal(422, 'validation.invalid_request', 'offset must be an integer >= 0');
+  return { items: items.slice(offset, offset + Math.min(limit, MAX_LIMIT)), count: items.length };
+}
+
+/** The run the path's `:eval_run_uuid` names; a 404 `resource.not_found` when there is none in the request's workspace. */
+export function findRun(ctx: MockRouteContext): FoundRun {
+  const uuid = param(ctx, 'eval_run_uuid');
+  const run = Object.hasOwn(ctx.fixtures.runs, uuid) ? ctx.fixtures.runs[uuid] : undefined;
+  if (!run || !inWorkspace(ctx.request, run.workspace_uuid)) throw notFound(`Eval run ${uuid}`, ctx.request);
+  return { uuid, run };
+}
+
+/** The eval the path's `:eval_uuid` names; a 404 `resource.not_found` when there is none in the request's workspace. */
+export function findEval(ctx: MockRouteContext): FoundEval {
+  const uuid = param(ctx, 'eval_uuid');
+  const { evals = {} } = ctx.fixtures;
+  const evaluation = Object.hasOwn(evals, uuid) ? evals[uuid] : undefined;
+  if (!evaluation || !inWorkspace(ctx.request, evaluation.workspace_uuid)) throw notFound(`Eval ${uuid}`, ctx.request);
+  return { uuid, eval: evaluation };
+}
+
+/** The eval a run belongs to: its fixture's `eval_uuid`, else `eval-{eval_run_uuid}`. */
+export function evalOfRun({ uuid, run }: FoundRun): string {
+  return run.eval_uuid ?? `eval-${uuid}`;
+}
+
+/**
+ * The runs the request may see, as `GET /v2/eval-runs/{uuid}` serves each (not counted as reads), in fixture order:
+ * those of `evalUUID` when given, in the request's workspace when it names one (`*`: every workspace).
+ */
+export function runsOf(ctx: MockRouteContext, evalUUID: string | undefined): Record<string, unknown>[] {
+  const everywhere = ctx.request.workspace_uuid === '*';
+  return Object.entries(ctx.fixtures.runs)
+    .map(([uuid, run]) => ({ uuid, run }))
+    .filter((found) => (everywhere || inWorkspace(ctx.request, found.run.workspace_uuid)) && (evalUUID === undefined || evalOfRun(found) === evalUUID))
+    .map((found) => ctx.runBody(found));
+}
+
+/**
+ * An eval as `GET /v2/evals/{uuid}` serves it: the fixture's fields, with the fields the API always sends filled in
+ * when missing (`eval_uuid`, `ai_description`, `eval_type`) and `num_prompts` counted from its prompts.
+ */
+export function evalBody({ uuid, eval: evaluation }: FoundEval): Record<string, unknown> {
+  const { prompts, ...fields } = evaluation;
+  return {
+    eval_uuid: uuid,
+    ai_description: `The AI system under test in eval ${uuid}`,
+    eval_type: 'safety',
+    num_prompts: prompts.length,
+    ...fields,
+  };
+}
+
+/**
+ * The mock's route table: each endpoint it serves, one row each. A row finds what the path names with `findRun()` or
+ * `findEval()` (each answers its own 404) and serves it, a list through `page()`.
+ */
+const ROUTES = [
+  { name: 'responses', method: 'GET', path: '/v2/eval-runs/:eval_run_uuid/responses', answer: (ctx) => page(ctx.request, findRun(ctx).run.responses) },
+  { name: 'run', method: 'GET', path: '/v2/eval-runs/:eval_run_uuid', answer: (ctx) => ctx.runBody(findRun(ctx), { read: true }) },
+] as const satisfies readonly MockRoute[];
+
+/** The endpoints the mock serves, by the `name`s of its route table (`'responses'`, `'run'`, ...). */
+export type MockRouteName = (typeof ROUTES)[number]['name'];
+
+/** The parameters of a path that matches the route path `pattern`, decoded; undefined when it does not match. */
+function matchPath(pattern: string, path: string): Record<string, string> | undefined {
+  const parts = pattern.split('/');
+  const segments = path.split('/');
+  if (parts.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [i, part] of parts.entries()) {
+    const segment = segments[i] ?? '';
+    if (!part.startsWith(':')) {
+      if (segment !== part) return undefined;
+      continue;
+    }
+    if (segment === '') return undefined;
+    try {
+      params[part.slice(1)] = decodeURIComponent(segment);
+    } catch {
+      // Not percent-encoded UTF-8: no resource can have that name, so no route serves it.
+      return undefined;
+    }
+  }
+  return params;
+}
 
 function fail(message: string): never {
   throw new TypeError(`aymara-ai/testing: ${message}`);
@@ -136,25 +287,6 @@ function matches(match: MockFaultMatch | undefined, request: MockRequest): boole
   return Object.entries(match).every(([field, value]) => value === undefined || Object.is(request[field as keyof MockRequest], value));
 }
 
-function lowerCaseKeys(headers: Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (headers) for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value;
-  return out;
-}
-
-function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
 /** Options of `new MockAymaraAPI(...)`. */
 export interface MockAymaraAPIOptions {
   /** Faults in effect from the start, first match wins. */
@@ -165,10 +297,15 @@ export interface MockAymaraAPIOptions {
 
 /**
  * The mock Aymara API, free of any HTTP library: the loopback server (`startMockServer`) and the msw handlers
- * (`mockAymaraHandlers`) both answer with it. It serves `GET {basePath}/v2/eval-runs/{eval_run_uuid}` (the run, its
- * status and totals) and `GET {basePath}/v2/eval-runs/{eval_run_uuid}/responses` from the fixtures, honouring `limit` (default 100, capped at 500), `offset`, `workspace_uuid` (a run in another
- * workspace is a 404 `resource.not_found`) and the key (a wrong or missing `x-api-key` is a 401 `auth.invalid_key`),
- * and records every request it receives.
+ * (`mockAymaraHandlers`) both answer with it. From the fixtures it serves, under `basePath`:
+ * - `GET /v2/eval-runs/{eval_run_uuid}`: the run, its status (which can move from `processing` to `finished`, see
+ *   `finishAfter` and `setRunStatus`) and its totals;
+ * - `GET /v2/eval-runs/{eval_run_uuid}/responses`: a page `{ items, count }` of the run's responses.
+ *
+ * A list honours `limit` (default 100, capped at 500) and `offset`. Every endpoint honours `workspace_uuid` (a run
+ * or eval in another workspace is a 404 `resource.not_found`, as is an unknown one) and the key (a wrong or missing
+ * `x-api-key` is a 401 `auth.invalid_key`). It records every request it receives and answers with the faults
+ * injected.
  *
  * @throws TypeError when the fixtures or a fault are malformed (e.g. a response without a string `prompt_uuid`).
  */
@@ -184,10 +321,10 @@ export class MockAymaraAPI {
   readonly #startedAt = Date.now();
   #requestCounter = 0;
 
-  constructor(fixtures: MockFixtures, options: MockAymaraAPIOptions | readonly MockFault[] = {}) {
+  constructor(fixtures: MockFixtures, options: MockAymaraAPIOptions = {}) {
     validateFixtures(fixtures);
     this.fixtures = fixtures;
-    const { faults = [], basePath = '' } = Array.isArray(options) ? { faults: options as readonly MockFault[] } : (options as MockAymaraAPIOptions);
+    const { faults = [], basePath = '' } = options;
     if (typeof basePath !== 'string' || (basePath !== '' && !basePath.startsWith('/')))
       fail(`basePath must be a path that starts with "/"; got ${JSON.stringify(basePath)}`);
     this.basePath = basePath.replace(/\/+$/, '');
@@ -212,14 +349,17 @@ export class MockAymaraAPI {
 
   /** Describes a request for `requests` and for faults' `match`. Does not record it. */
   describeRequest(method: string, url: URL, headers: Record<string, string>, connection?: number): MockRequest {
-    const route = this.#route(url);
+    const matched = this.#match(url);
+    const params = matched?.params ?? {};
     const query = url.searchParams;
     return {
       method,
       url,
       headers,
-      route: route?.name,
-      eval_run_uuid: route?.runUUID,
+      route: matched?.route.name,
+      params,
+      eval_run_uuid: params.eval_run_uuid,
+      eval_uuid: params.eval_uuid,
       offset: query.has('offset') ? Number(query.get('offset')) : 0,
       limit: query.has('limit') ? Number(query.get('limit')) : undefined,
       workspace_uuid: query.get('workspace_uuid') ?? undefined,
@@ -228,18 +368,13 @@ export class MockAymaraAPI {
     };
   }
 
-  /** The route the URL names under `basePath`, with the decoded run uuid. */
-  #route(url: URL): { name: MockRouteName; runUUID: string } | undefined {
+  /** The route the URL's path names under `basePath`, with its parameters. */
+  #match(url: URL): { route: (typeof ROUTES)[number]; params: Record<string, string> } | undefined {
     const path = url.pathname;
     if (this.basePath && !(path === this.basePath || path.startsWith(`${this.basePath}/`))) return undefined;
-    for (const { name, pattern } of ROUTES) {
-      const match = pattern.exec(path.slice(this.basePath.length));
-      if (!match?.[1]) continue;
-      try {
-        return { name, runUUID: decodeURIComponent(match[1]) };
-      } catch {
-        return undefined;
-      }
+    for (const route of ROUTES) {
+      const params = matchPath(route.path, path.slice(this.basePath.length));
+      if (params) return { route, params };
     }
     return undefined;
   }
@@ -258,7 +393,7 @@ export class MockAymaraAPI {
    */
   async respond(request: MockRequest, signal?: AbortSignal): Promise<MockOutcome> {
     const fault = this.receive(request);
-    if (fault?.latencyMs) await wait(fault.latencyMs, signal);
+    if (fault?.latencyMs) await sleep(fault.latencyMs, signal);
     if (fault?.reset) return 'reset';
     return this.answer(request, fault);
   }
@@ -288,43 +423,39 @@ export class MockAymaraAPI {
     }
     if (request.headers['x-api-key'] !== this.fixtures.apiKey) return this.#error(401, 'auth.invalid_key', 'Invalid or missing API key');
     const route = ROUTES.find((r) => r.name === request.route);
-    const runUUID = request.eval_run_uuid;
-    if (!route || runUUID === undefined) return this.#error(404, 'resource.not_found', `No route for ${request.method} ${request.url.pathname}`);
-    if (request.method !== 'GET') return this.#error(405, 'validation.invalid_request', `Method ${request.method} not allowed`);
-    const run = Object.hasOwn(this.fixtures.runs, runUUID) ? this.fixtures.runs[runUUID] : undefined;
-    const workspace = request.workspace_uuid;
-    if (!run || (workspace !== undefined && workspace !== run.workspace_uuid)) {
-      return this.#error(404, 'resource.not_found', `Eval run ${runUUID} not found${workspace !== undefined ? ` in workspace ${workspace}` : ''}`);
+    if (!route) return this.#error(404, 'resource.not_found', `No route for ${request.method} ${request.url.pathname}`);
+    if (request.method !== route.method) return this.#error(405, 'validation.invalid_request', `Method ${request.method} not allowed`);
+    let body: unknown;
+    try {
+      body = route.answer(this.#context(request));
+    } catch (error) {
+      if (error instanceof Refusal) return this.#error(error.status, error.code, error.message);
+      throw error;
     }
-    const answer = route.answer(this, request, runUUID, run);
-    return answer.status === 200 ? raw({ ...answer, headers: { ...answer.headers, ...extra } }) : answer;
+    const answer = this.#ok(body);
+    return raw({ ...answer, headers: { ...answer.headers, ...extra } });
   }
 
-  /** @internal A page of a run's responses, honouring `limit` (default 100, capped at 500) and `offset`. */
-  answerPage(request: MockRequest, run: MockRun): MockAnswer {
-    const limit = request.limit ?? DEFAULT_LIMIT;
-    const { offset } = request;
-    if (!Number.isInteger(limit) || limit < 1) return this.#error(422, 'validation.invalid_request', 'limit must be an integer >= 1');
-    if (!Number.isInteger(offset) || offset < 0) return this.#error(422, 'validation.invalid_request', 'offset must be an integer >= 0');
-    const items = run.responses.slice(offset, offset + Math.min(limit, MAX_LIMIT));
-    return this.#ok({ items, count: run.responses.length });
+  #context(request: MockRequest): MockRouteContext {
+    return { request, fixtures: this.fixtures, runBody: (found, options) => this.#runBody(found, options?.read === true) };
   }
 
-  /** @internal The run itself: its status (which may move on with each read, see `finishAfter`) and totals. */
-  answerRun(_request: MockRequest, runUUID: string, run: MockRun): MockAnswer {
-    const state = this.#runState(runUUID);
-    state.polls += 1;
+  /** A run: its status (which may move on with each read, see `finishAfter`) and totals. */
+  #runBody(found: FoundRun, read: boolean): Record<string, unknown> {
+    const { uuid, run } = found;
+    const state = this.#runState(uuid);
+    if (read) state.polls += 1;
     const { status, progress } = this.#status(run, state);
-    const { responses, workspace_uuid, status: _status, finishAfter: _finishAfter, ...fields } = run;
+    const { responses, workspace_uuid, eval_uuid: _evalUUID, name, created_at, status: _status, finishAfter: _finishAfter, ...fields } = run;
     const total = responses.length;
     const scored = responses.filter((r) => typeof r.is_passed === 'boolean' && r.exclude_from_scoring !== true);
     const passed = scored.filter((r) => r.is_passed === true).length;
     const finished = status === 'finished';
-    return this.#ok({
-      eval_run_uuid: runUUID,
-      eval_uuid: `eval-${runUUID}`,
-      name: `Eval run ${runUUID}`,
-      created_at: new Date(this.#startedAt).toISOString(),
+    return {
+      eval_run_uuid: uuid,
+      eval_uuid: evalOfRun(found),
+      name: name ?? `Eval run ${uuid}`,
+      created_at: created_at ?? new Date(this.#startedAt).toISOString(),
       updated_at: new Date().toISOString(),
       workspace_uuid: workspace_uuid ?? null,
       is_sandbox: false,
@@ -333,7 +464,7 @@ export class MockAymaraAPI {
       pass_rate: finished && scored.length > 0 ? passed / scored.length : null,
       ...fields,
       status,
-    });
+    };
   }
 
   /**

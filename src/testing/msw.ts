@@ -4,13 +4,14 @@
  * @packageDocumentation
  */
 import { http, HttpResponse, type HttpHandler } from 'msw';
+import { headerRecord } from '../internal/headers.js';
 import { acceptsGzip, gzipText } from './encoding.js';
 import type { MockFixtures } from './fixtures.js';
 import { MockAymaraAPI, type MockFault } from './mock-api.js';
 
 /** Options of `mockAymaraHandlers()`. */
 export interface MockAymaraHandlersOptions {
-  /** The key and runs to serve; validated here (see `validateFixtures`). */
+  /** The key, evals and runs to serve; validated here (see `validateFixtures`). */
   fixtures: MockFixtures;
   /** Faults in effect from the start, first match wins; add more later with `api.inject()`. */
   faults?: readonly MockFault[] | undefined;
@@ -59,11 +60,7 @@ export function mockAymaraHandlers(options: MockAymaraHandlersOptions): MockAyma
   const api = new MockAymaraAPI(options.fixtures, { faults: options.faults, basePath });
 
   const handler = http.all(`${baseURL}/*`, async ({ request }) => {
-    const headers: Record<string, string> = {};
-    request.headers.forEach((value, name) => {
-      headers[name] = value;
-    });
-    const outcome = await api.respond(api.describeRequest(request.method, new URL(request.url), headers), request.signal);
+    const outcome = await api.respond(api.describeRequest(request.method, new URL(request.url), headerRecord(request.headers)), request.signal);
     if (outcome === 'reset') return HttpResponse.error();
     // Gzip when the request asks for it, like the loopback server (a default fetch asks below msw, so rarely here).
     if (acceptsGzip(request.headers.get('accept-encoding')) && outcome.body.length > 0 && !outcome.headers['content-encoding']) {

@@ -1,13 +1,14 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { AddressInfo, Socket } from 'node:net';
+import { headerRecord } from '../internal/headers.js';
 import type { MockFixtures } from './fixtures.js';
 import { acceptsGzip } from './encoding.js';
 import { MockAymaraAPI, type MockFault } from './mock-api.js';
 
 /** Options of `startMockServer()`. */
 export interface MockServerOptions {
-  /** The key and runs to serve; validated at start (see `validateFixtures`). */
+  /** The key, evals and runs to serve; validated at start (see `validateFixtures`). */
   fixtures: MockFixtures;
   /** Faults in effect from the start, first match wins; add more later with `server.api.inject()`. */
   faults?: readonly MockFault[] | undefined;
@@ -27,12 +28,6 @@ export interface MockServer extends AsyncDisposable {
   readonly api: MockAymaraAPI;
   /** Stops the server: closes every connection and cuts short pending latency faults. */
   close(): Promise<void>;
-}
-
-function headersOf(req: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-  return headers;
 }
 
 /**
@@ -59,7 +54,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   let origin = 'http://127.0.0.1';
 
   const server: Server = createServer((req, res) => {
-    const request = api.describeRequest(req.method ?? 'GET', new URL(req.url ?? '/', origin), headersOf(req), connections.get(req.socket));
+    const request = api.describeRequest(req.method ?? 'GET', new URL(req.url ?? '/', origin), headerRecord(req.headers), connections.get(req.socket));
     api.respond(request, closing.signal).then(
       (outcome) => {
         if (res.destroyed || closing.signal.aborted) return;
