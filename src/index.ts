@@ -42,11 +42,22 @@ export {
   type ContentType,
   type ListResponsesParams,
 } from './schemas/eval-scored-response.js';
-export { EvalRunSchema, EvalRunExampleSchema, GetRunParamsSchema, type EvalRun, type EvalRunExample, type GetRunParams } from './schemas/eval-run.js';
+export {
+  EvalRunSchema,
+  EvalRunExampleSchema,
+  EvalRunsPageSchema,
+  GetRunParamsSchema,
+  ListRunsParamsSchema,
+  type EvalRun,
+  type EvalRunExample,
+  type EvalRunsPageBody,
+  type GetRunParams,
+  type ListRunsParams,
+} from './schemas/eval-run.js';
 export type { EvalRunStatus } from './schemas/status.js';
 export { EvalSchema, type Eval } from './schemas/eval.js';
 export { ErrorEnvelopeSchema, KNOWN_ERROR_CODES, type ErrorEnvelope, type ErrorCode, type KnownErrorCode } from './core/error-envelope.js';
-export { Evals, Runs, type EvalScoredResponsesPage } from './resources/evals/index.js';
+export { Evals, Runs, type EvalRunsPage, type EvalScoredResponsesPage } from './resources/evals/index.js';
 export { VERSION } from './version.js';
 export { summarizeResponses, SummaryBuilder, type ResponsesSummary, type ResponseCounts } from './summary.js';
 export { compareRuns, mcnemarExact, type RunComparison, type ComparedCase, type CaseOutcome, type ComparableResponse, type McNemarResult } from './compare.js';

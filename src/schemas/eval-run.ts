@@ -4,7 +4,8 @@
 import * as z from 'zod/mini';
 import { integer } from './integer.js';
 import { EvalScoredResponseSchema, type EvalScoredResponse } from './eval-scored-response.js';
-import { getParamsSchema } from './params.js';
+import { offsetPageSchema } from './offset-page.js';
+import { getParamsSchema, idParam, listParamsSchema } from './params.js';
 import { EvalSchema, type Eval } from './eval.js';
 import type { EvalRunStatus } from './status.js';
 import type { Agrees, Assert } from '../internal/type-check.js';
@@ -87,9 +88,38 @@ export type GetRunParams = {
 /** Checks {@link GetRunParams}. Strict: an unknown name is an input error. */
 export const GetRunParamsSchema = getParamsSchema();
 
+/**
+ * The body of one page of runs: the page's `items` and the total `count` of runs the query matches.
+ * Unknown top-level fields are kept at run time.
+ */
+export type EvalRunsPageBody = {
+  items: EvalRun[];
+  count: number;
+};
+
+/** Parses an {@link EvalRunsPageBody}. Unknown top-level fields are kept. */
+export const EvalRunsPageSchema = offsetPageSchema(EvalRunSchema);
+
+/** Query parameters of `evals.runs.list`. Only those given are sent. */
+export type ListRunsParams = {
+  /** Only the runs of this eval. */
+  eval_uuid?: string | undefined;
+  /** Runs per page, at least 1 (the API may cap it). */
+  limit?: number | undefined;
+  /** How many runs to skip, at least 0. */
+  offset?: number | undefined;
+  /** The workspace to list; `'*'` asks for every workspace of your organization (enterprise accounts). */
+  workspace_uuid?: string | undefined;
+};
+
+/** Checks {@link ListRunsParams}. Strict: an unknown name is an input error. */
+export const ListRunsParamsSchema = listParamsSchema({ eval_uuid: idParam() });
+
 // The types above and the schemas must describe the same data.
 type _Checks = [
   Assert<Agrees<z.output<typeof EvalRunExampleSchema>, EvalRunExample>>,
   Assert<Agrees<z.output<typeof EvalRunSchema>, EvalRun>>,
   Assert<Agrees<z.output<typeof GetRunParamsSchema>, GetRunParams>>,
+  Assert<Agrees<z.output<typeof EvalRunsPageSchema>, EvalRunsPageBody>>,
+  Assert<Agrees<z.output<typeof ListRunsParamsSchema>, ListRunsParams>>,
 ];

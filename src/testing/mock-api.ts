@@ -230,6 +230,12 @@ export function evalBody({ uuid, eval: evaluation }: FoundEval): Record<string, 
 const ROUTES = [
   { name: 'responses', method: 'GET', path: '/v2/eval-runs/:eval_run_uuid/responses', answer: (ctx) => page(ctx.request, findRun(ctx).run.responses) },
   { name: 'run', method: 'GET', path: '/v2/eval-runs/:eval_run_uuid', answer: (ctx) => ctx.runBody(findRun(ctx), { read: true }) },
+  {
+    name: 'runs',
+    method: 'GET',
+    path: '/v2/eval-runs',
+    answer: (ctx) => page(ctx.request, runsOf(ctx, ctx.request.url.searchParams.get('eval_uuid') ?? undefined)),
+  },
 ] as const satisfies readonly MockRoute[];
 
 /** The endpoints the mock serves, by the `name`s of its route table (`'responses'`, `'run'`, ...). */
@@ -301,6 +307,8 @@ export interface MockAymaraAPIOptions {
  * - `GET /v2/eval-runs/{eval_run_uuid}`: the run, its status (which can move from `processing` to `finished`, see
  *   `finishAfter` and `setRunStatus`) and its totals;
  * - `GET /v2/eval-runs/{eval_run_uuid}/responses`: a page `{ items, count }` of the run's responses.
+ * - `GET /v2/eval-runs`: a page of runs, each as the run endpoint serves it (listing is not a poll), only an eval's
+ *   with `eval_uuid`, every workspace's with `workspace_uuid=*`.
  *
  * A list honours `limit` (default 100, capped at 500) and `offset`. Every endpoint honours `workspace_uuid` (a run
  * or eval in another workspace is a 404 `resource.not_found`, as is an unknown one) and the key (a wrong or missing

@@ -2,7 +2,16 @@ import { path, type APIClient } from '../../core/endpoint.js';
 import type { APIPromise } from '../../core/api-promise.js';
 import type { RequestOptions } from '../../core/config.js';
 import type { OffsetPage, PagePromise } from '../../core/pagination.js';
-import { EvalRunSchema, GetRunParamsSchema, type EvalRun, type GetRunParams } from '../../schemas/eval-run.js';
+import {
+  EvalRunSchema,
+  EvalRunsPageSchema,
+  GetRunParamsSchema,
+  ListRunsParamsSchema,
+  type EvalRun,
+  type EvalRunsPageBody,
+  type GetRunParams,
+  type ListRunsParams,
+} from '../../schemas/eval-run.js';
 import {
   EvalScoredResponsesPageSchema,
   ListResponsesParamsSchema,
@@ -18,6 +27,12 @@ import {
  */
 export type EvalScoredResponsesPage = OffsetPage<EvalScoredResponse, EvalScoredResponsesPageBody>;
 
+/**
+ * One page of eval runs: what `await client.evals.runs.list()` gives. `items`, `count`, `body`, `hasNextPage()`,
+ * `getNextPage()`; `for await` over it yields every run from this page on.
+ */
+export type EvalRunsPage = OffsetPage<EvalRun, EvalRunsPageBody>;
+
 /** Eval runs: their status, and the scored answers of your AI system. */
 export class Runs {
   readonly #client: APIClient;
@@ -25,6 +40,29 @@ export class Runs {
   /** @internal */
   constructor(client: APIClient) {
     this.#client = client;
+  }
+
+  /**
+   * Lists eval runs (`GET /v2/eval-runs`), all of them or one eval's (`eval_uuid`), in the API's order (which is not
+   * documented: sort by `created_at` to find the latest).
+   *
+   * `await` it for one page; `for await` it for every run, in order; `.iterPages()` for page by page.
+   *
+   * @example
+   * ```ts
+   * // The latest finished run of an eval: a baseline for a CI gate.
+   * let latest: EvalRun | undefined;
+   * for await (const run of client.evals.runs.list({ eval_uuid: evalUUID })) {
+   *   if (run.status === 'finished' && (!latest || run.created_at > latest.created_at)) latest = run;
+   * }
+   * ```
+   * @throws AymaraInputError before sending when a parameter is invalid.
+   */
+  list(params?: ListRunsParams, options?: RequestOptions): PagePromise<EvalRun, EvalRunsPageBody> {
+    return this.#client._requestPage(
+      { method: 'GET', path: path`/v2/eval-runs`, params, paramsSchema: ListRunsParamsSchema, responseSchema: EvalRunsPageSchema },
+      options,
+    );
   }
 
   /**
