@@ -55,7 +55,18 @@ export {
   type ListRunsParams,
 } from './schemas/eval-run.js';
 export type { EvalRunStatus } from './schemas/status.js';
-export { EvalSchema, type Eval } from './schemas/eval.js';
+export {
+  AgentInstructionsSchema,
+  EvalSchema,
+  GetEvalParamsSchema,
+  PromptExampleSchema,
+  WorkflowInstructionsSchema,
+  type AgentInstructions,
+  type Eval,
+  type GetEvalParams,
+  type PromptExample,
+  type WorkflowInstructions,
+} from './schemas/eval.js';
 export { ErrorEnvelopeSchema, KNOWN_ERROR_CODES, type ErrorEnvelope, type ErrorCode, type KnownErrorCode } from './core/error-envelope.js';
 export { Evals, Runs, type EvalRunsPage, type EvalScoredResponsesPage } from './resources/evals/index.js';
 export { VERSION } from './version.js';

@@ -1,9 +1,51 @@
 // An eval: the answer of `GET /v2/evals/{eval_uuid}`, and the `evaluation` of a run. As in
 // eval-scored-response.ts, the model is a hand-written type tied by `Agrees` to the zod schema that parses it.
 import * as z from 'zod/mini';
+import { FileReferenceSchema, type FileReference } from './eval-scored-response.js';
 import { integer } from './integer.js';
+import { getParamsSchema } from './params.js';
 import type { EvalRunStatus } from './status.js';
 import type { Agrees, Assert } from '../internal/type-check.js';
+
+/** The instructions one agent under test follows. */
+export type AgentInstructions = {
+  system_prompt: string;
+  agent_name?: string | null | undefined;
+  /** The agent's tools, as the API describes them. */
+  tools?: unknown;
+};
+
+/** Parses {@link AgentInstructions}. Unknown fields are kept. */
+export const AgentInstructionsSchema = z.looseObject({
+  system_prompt: z.string(),
+  agent_name: z.nullish(z.string()),
+  tools: z.optional(z.unknown()),
+});
+
+/** The instructions of a multi-agent workflow: one entry per agent. */
+export type WorkflowInstructions = {
+  instructions: AgentInstructions[];
+};
+
+/** Parses {@link WorkflowInstructions}. Unknown fields are kept. */
+export const WorkflowInstructionsSchema = z.looseObject({ instructions: z.array(AgentInstructionsSchema) });
+
+/** An example prompt given with an eval: a `'good'` or a `'bad'` one, and why. */
+export type PromptExample = {
+  content: string;
+  /** `'good'` or `'bad'`; open to new values. */
+  type: 'good' | 'bad' | (string & {});
+  example_uuid?: string | null | undefined;
+  explanation?: string | null | undefined;
+};
+
+/** Parses a {@link PromptExample}. Unknown fields are kept. */
+export const PromptExampleSchema = z.looseObject({
+  content: z.string(),
+  type: z.string(),
+  example_uuid: z.nullish(z.string()),
+  explanation: z.nullish(z.string()),
+});
 
 /**
  * An eval: what it tests and how. A run carries its eval as `evaluation`. Unknown fields are kept at run time.
@@ -27,6 +69,11 @@ export type Eval = {
   updated_at?: string | null | undefined;
   created_by?: string | null | undefined;
   eval_instructions?: string | null | undefined;
+  /** What the AI under test was told: plain text, one agent's instructions, or a multi-agent workflow's. */
+  ai_instructions?: string | AgentInstructions | WorkflowInstructions | null | undefined;
+  /** The reference answer of an accuracy eval: text, or a file. */
+  ground_truth?: string | FileReference | null | undefined;
+  prompt_examples?: PromptExample[] | null | undefined;
 };
 
 /** Parses an {@link Eval}. Unknown fields are kept. */
@@ -46,7 +93,25 @@ export const EvalSchema = z.looseObject({
   updated_at: z.nullish(z.string()),
   created_by: z.nullish(z.string()),
   eval_instructions: z.nullish(z.string()),
+  ai_instructions: z.nullish(z.union([z.string(), AgentInstructionsSchema, WorkflowInstructionsSchema])),
+  ground_truth: z.nullish(z.union([z.string(), FileReferenceSchema])),
+  prompt_examples: z.nullish(z.array(PromptExampleSchema)),
 });
 
-// The type above and the schema must describe the same data.
-type _Checks = [Assert<Agrees<z.output<typeof EvalSchema>, Eval>>];
+/** Query parameters of `evals.get`. Only those given are sent. */
+export type GetEvalParams = {
+  /** The workspace the eval belongs to. */
+  workspace_uuid?: string | undefined;
+};
+
+/** Checks {@link GetEvalParams}. Strict: an unknown name is an input error. */
+export const GetEvalParamsSchema = getParamsSchema();
+
+// The types above and the schemas must describe the same data.
+type _Checks = [
+  Assert<Agrees<z.output<typeof AgentInstructionsSchema>, AgentInstructions>>,
+  Assert<Agrees<z.output<typeof WorkflowInstructionsSchema>, WorkflowInstructions>>,
+  Assert<Agrees<z.output<typeof PromptExampleSchema>, PromptExample>>,
+  Assert<Agrees<z.output<typeof EvalSchema>, Eval>>,
+  Assert<Agrees<z.output<typeof GetEvalParamsSchema>, GetEvalParams>>,
+];

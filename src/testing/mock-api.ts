@@ -230,6 +230,7 @@ export function evalBody({ uuid, eval: evaluation }: FoundEval): Record<string, 
 const ROUTES = [
   { name: 'responses', method: 'GET', path: '/v2/eval-runs/:eval_run_uuid/responses', answer: (ctx) => page(ctx.request, findRun(ctx).run.responses) },
   { name: 'run', method: 'GET', path: '/v2/eval-runs/:eval_run_uuid', answer: (ctx) => ctx.runBody(findRun(ctx), { read: true }) },
+  { name: 'eval', method: 'GET', path: '/v2/evals/:eval_uuid', answer: (ctx) => evalBody(findEval(ctx)) },
   {
     name: 'runs',
     method: 'GET',
@@ -308,7 +309,9 @@ export interface MockAymaraAPIOptions {
  *   `finishAfter` and `setRunStatus`) and its totals;
  * - `GET /v2/eval-runs/{eval_run_uuid}/responses`: a page `{ items, count }` of the run's responses.
  * - `GET /v2/eval-runs`: a page of runs, each as the run endpoint serves it (listing is not a poll), only an eval's
- *   with `eval_uuid`, every workspace's with `workspace_uuid=*`.
+ *   with `eval_uuid`, every workspace's with `workspace_uuid=*`;
+ * - `GET /v2/evals/{eval_uuid}`: the eval, with `eval_uuid`, `ai_description` and `eval_type` filled in when the
+ *   fixture leaves them out.
  *
  * A list honours `limit` (default 100, capped at 500) and `offset`. Every endpoint honours `workspace_uuid` (a run
  * or eval in another workspace is a 404 `resource.not_found`, as is an unknown one) and the key (a wrong or missing
