@@ -68,7 +68,15 @@ export {
   type WorkflowInstructions,
 } from './schemas/eval.js';
 export { ErrorEnvelopeSchema, KNOWN_ERROR_CODES, type ErrorEnvelope, type ErrorCode, type KnownErrorCode } from './core/error-envelope.js';
-export { Evals, Runs, type EvalRunsPage, type EvalScoredResponsesPage } from './resources/evals/index.js';
+export { Evals, Runs, type EvalPromptsPage, type EvalRunsPage, type EvalScoredResponsesPage } from './resources/evals/index.js';
+export {
+  EvalPromptSchema,
+  EvalPromptsPageSchema,
+  ListPromptsParamsSchema,
+  type EvalPrompt,
+  type EvalPromptsPageBody,
+  type ListPromptsParams,
+} from './schemas/eval-prompt.js';
 export { VERSION } from './version.js';
 export { summarizeResponses, SummaryBuilder, type ResponsesSummary, type ResponseCounts } from './summary.js';
 export { compareRuns, mcnemarExact, type RunComparison, type ComparedCase, type CaseOutcome, type ComparableResponse, type McNemarResult } from './compare.js';

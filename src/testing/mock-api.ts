@@ -231,6 +231,7 @@ const ROUTES = [
   { name: 'responses', method: 'GET', path: '/v2/eval-runs/:eval_run_uuid/responses', answer: (ctx) => page(ctx.request, findRun(ctx).run.responses) },
   { name: 'run', method: 'GET', path: '/v2/eval-runs/:eval_run_uuid', answer: (ctx) => ctx.runBody(findRun(ctx), { read: true }) },
   { name: 'eval', method: 'GET', path: '/v2/evals/:eval_uuid', answer: (ctx) => evalBody(findEval(ctx)) },
+  { name: 'prompts', method: 'GET', path: '/v2/evals/:eval_uuid/prompts', answer: (ctx) => page(ctx.request, findEval(ctx).eval.prompts) },
   {
     name: 'runs',
     method: 'GET',
@@ -311,7 +312,8 @@ export interface MockAymaraAPIOptions {
  * - `GET /v2/eval-runs`: a page of runs, each as the run endpoint serves it (listing is not a poll), only an eval's
  *   with `eval_uuid`, every workspace's with `workspace_uuid=*`;
  * - `GET /v2/evals/{eval_uuid}`: the eval, with `eval_uuid`, `ai_description` and `eval_type` filled in when the
- *   fixture leaves them out.
+ *   fixture leaves them out;
+ * - `GET /v2/evals/{eval_uuid}/prompts`: a page of the eval's prompts.
  *
  * A list honours `limit` (default 100, capped at 500) and `offset`. Every endpoint honours `workspace_uuid` (a run
  * or eval in another workspace is a 404 `resource.not_found`, as is an unknown one) and the key (a wrong or missing

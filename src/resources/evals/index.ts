@@ -1,2 +1,2 @@
-export { Evals } from './evals.js';
+export { Evals, type EvalPromptsPage } from './evals.js';
 export { Runs, type EvalRunsPage, type EvalScoredResponsesPage } from './runs.js';
