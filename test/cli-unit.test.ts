@@ -571,14 +571,14 @@ describe('ProgressBar', () => {
 
   it('draws [###---] NN% done/total responses with a carriage return', () => {
     const progress = new ProgressBar(stream);
-    progress.setTotal(10);
+    progress.addTotal(10);
     progress.tick();
     expect(chunks).toEqual([`\r[${bar(3)}]  10% 1/10 responses`]);
   });
 
   it('redraws at most once per 100 ms; tick(n) counts n', () => {
     const progress = new ProgressBar(stream);
-    progress.setTotal(10);
+    progress.addTotal(10);
     progress.tick(); // drawn
     progress.tick(); // same instant: not drawn
     now += 99;
@@ -595,7 +595,7 @@ describe('ProgressBar', () => {
 
   it('1000 ticks over 1 s draw 10 times', () => {
     const progress = new ProgressBar(stream);
-    progress.setTotal(1000);
+    progress.addTotal(1000);
     for (let i = 0; i < 1000; i += 1) {
       progress.tick();
       now += 1;
@@ -607,7 +607,7 @@ describe('ProgressBar', () => {
 
   it('finish() draws the final state (throttle or not) and ends the line', () => {
     const progress = new ProgressBar(stream);
-    progress.setTotal(4);
+    progress.addTotal(4);
     progress.tick();
     progress.tick(3); // same instant: not drawn
     expect(chunks).toHaveLength(1);
@@ -617,11 +617,11 @@ describe('ProgressBar', () => {
 
   it('caps the bar at 100% when more arrive than announced; thousands separators', () => {
     const progress = new ProgressBar(stream);
-    progress.setTotal(2);
+    progress.addTotal(2);
     progress.tick(5);
     expect(chunks).toEqual([`\r[${bar(30)}] 100% 5/2 responses`]);
     const big = new ProgressBar(stream);
-    big.setTotal(12_345);
+    big.addTotal(12_345);
     now += 1000;
     big.tick(1234);
     expect(chunks.at(-1)).toBe(`\r[${bar(3)}]  10% 1,234/12,345 responses`);
@@ -631,7 +631,7 @@ describe('ProgressBar', () => {
     const progress = new ProgressBar(stream);
     progress.finish();
     const negative = new ProgressBar(stream);
-    negative.setTotal(-5);
+    negative.addTotal(-5);
     negative.finish();
     expect(chunks).toEqual([]);
   });
@@ -643,9 +643,9 @@ describe('ProgressBar', () => {
     expect(chunks).toEqual([`\r[${bar(0)}]   0% 1/0 responses`, `\r[${bar(0)}]   0% 1/0 responses`, '\n']);
   });
 
-  it('finish() after setTotal(n) with nothing ticked draws 0% and ends the line', () => {
+  it('finish() after addTotal(n) with nothing ticked draws 0% and ends the line', () => {
     const progress = new ProgressBar(stream);
-    progress.setTotal(3);
+    progress.addTotal(3);
     progress.finish();
     expect(chunks).toEqual([`\r[${bar(0)}]   0% 0/3 responses`, '\n']);
   });
