@@ -7,10 +7,12 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EvalScoredResponseSchema, summarizeResponses, VERSION, type EvalScoredResponse } from 'aymara-ai';
 import { generateResponses, startMockServer, type MockFixtures, type MockServer } from 'aymara-ai/testing';
-import { COMMANDS, HELP, helpFor, parseAlpha, parseCli, parseDuration, parseRate, UsageError, type CliArgs } from '../src/cli/args.js';
+import { COMMANDS, parseCli, type CliArgs } from '../src/cli/args.js';
+import { HELP, helpFor } from '../src/cli/help.js';
 import { EXIT, main } from '../src/cli/main.js';
 import { contentText, CSV_COLUMNS, csvHeader, csvRow, formatRate, responsesTable, resultOf, summaryJSON, summaryTable } from '../src/cli/output.js';
 import { ProgressBar } from '../src/cli/progress.js';
+import { parseAlpha, parseDuration, parseRate, UsageError } from '../src/cli/values.js';
 import { closedPortURL, json, startServer } from './helpers/server.js';
 import { expectDocumentsCLI } from './cli-harness.js';
 
@@ -1169,6 +1171,24 @@ describe('main(argv)', () => {
         process.exitCode = exitCode;
         vi.restoreAllMocks();
       }
+    });
+  });
+
+  describe('each main() call has its own state', () => {
+    it("a reader that closed one call's stdout does not silence the next call in the same process", async () => {
+      let writes = 0;
+      const first = await runMain(['responses', RUN, '--format', 'ndjson'], {
+        stdoutWrite: () => {
+          writes += 1;
+          setImmediate(() => process.stdout.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })));
+          return false;
+        },
+      });
+      expect(first).toMatchObject({ code: 0, stderr: '' });
+      expect(writes).toBe(1);
+      expect(await runMain(['--version'])).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+      const again = await runMain(['responses', RUN, '--format', 'ndjson']);
+      expect(again.stdout.trimEnd().split('\n')).toHaveLength(MAIN.length);
     });
   });
 
