@@ -11,7 +11,9 @@ export function lowerCaseKeys(headers: Readonly<Record<string, string>> | undefi
  */
 export function headerRecord(headers: Headers | Readonly<Record<string, string | readonly string[] | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
-  if (headers instanceof Headers) {
+  // Not `instanceof Headers`: npm undici's fetch (a dispatcher, a proxy, a MockAgent) answers with its own class.
+  // A record's values are strings or arrays, never a function.
+  if (typeof headers.forEach === 'function') {
     headers.forEach((value, name) => {
       out[name] = value;
     });
