@@ -7,10 +7,12 @@ import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EvalScoredResponseSchema, summarizeResponses, VERSION, type EvalScoredResponse } from 'aymara-ai';
 import { generateResponses, startMockServer, type MockFixtures, type MockServer } from 'aymara-ai/testing';
-import { COMMANDS, HELP, helpFor, parseAlpha, parseCli, parseDuration, parseRate, UsageError, type CliArgs } from '../src/cli/args.js';
+import { COMMANDS, parseCli, type CliArgs } from '../src/cli/args.js';
+import { HELP, helpFor } from '../src/cli/help.js';
 import { EXIT, main } from '../src/cli/main.js';
 import { contentText, CSV_COLUMNS, csvHeader, csvRow, formatRate, responsesTable, resultOf, summaryJSON, summaryTable } from '../src/cli/output.js';
 import { ProgressBar } from '../src/cli/progress.js';
+import { parseAlpha, parseDuration, parseRate, UsageError } from '../src/cli/values.js';
 import { closedPortURL, json, startServer } from './helpers/server.js';
 import { expectDocumentsCLI } from './cli-harness.js';
 
@@ -571,14 +573,14 @@ describe('ProgressBar', () => {
 
   it('draws [###---] NN% done/total responses with a carriage return', () => {
     const progress = new ProgressBar(stream);
-    progress.setTotal(10);
+    progress.addTotal(10);
     progress.tick();
     expect(chunks).toEqual([`\r[${bar(3)}]  10% 1/10 responses`]);
   });
 
   it('redraws at most once per 100 ms; tick(n) counts n', () => {
     const progress = new ProgressBar(stream);
-    progress.setTotal(10);
+    progress.addTotal(10);
     progress.tick(); // drawn
     progress.tick(); // same instant: not drawn
     now += 99;
@@ -595,7 +597,7 @@ describe('ProgressBar', () => {
 
   it('1000 ticks over 1 s draw 10 times', () => {
     const progress = new ProgressBar(stream);
-    progress.setTotal(1000);
+    progress.addTotal(1000);
     for (let i = 0; i < 1000; i += 1) {
       progress.tick();
       now += 1;
@@ -607,7 +609,7 @@ describe('ProgressBar', () => {
 
   it('finish() draws the final state (throttle or not) and ends the line', () => {
     const progress = new ProgressBar(stream);
-    progress.setTotal(4);
+    progress.addTotal(4);
     progress.tick();
     progress.tick(3); // same instant: not drawn
     expect(chunks).toHaveLength(1);
@@ -617,11 +619,11 @@ describe('ProgressBar', () => {
 
   it('caps the bar at 100% when more arrive than announced; thousands separators', () => {
     const progress = new ProgressBar(stream);
-    progress.setTotal(2);
+    progress.addTotal(2);
     progress.tick(5);
     expect(chunks).toEqual([`\r[${bar(30)}] 100% 5/2 responses`]);
     const big = new ProgressBar(stream);
-    big.setTotal(12_345);
+    big.addTotal(12_345);
     now += 1000;
     big.tick(1234);
     expect(chunks.at(-1)).toBe(`\r[${bar(3)}]  10% 1,234/12,345 responses`);
@@ -631,7 +633,7 @@ describe('ProgressBar', () => {
     const progress = new ProgressBar(stream);
     progress.finish();
     const negative = new ProgressBar(stream);
-    negative.setTotal(-5);
+    negative.addTotal(-5);
     negative.finish();
     expect(chunks).toEqual([]);
   });
@@ -643,9 +645,9 @@ describe('ProgressBar', () => {
     expect(chunks).toEqual([`\r[${bar(0)}]   0% 1/0 responses`, `\r[${bar(0)}]   0% 1/0 responses`, '\n']);
   });
 
-  it('finish() after setTotal(n) with nothing ticked draws 0% and ends the line', () => {
+  it('finish() after addTotal(n) with nothing ticked draws 0% and ends the line', () => {
     const progress = new ProgressBar(stream);
-    progress.setTotal(3);
+    progress.addTotal(3);
     progress.finish();
     expect(chunks).toEqual([`\r[${bar(0)}]   0% 0/3 responses`, '\n']);
   });
@@ -1169,6 +1171,24 @@ describe('main(argv)', () => {
         process.exitCode = exitCode;
         vi.restoreAllMocks();
       }
+    });
+  });
+
+  describe('each main() call has its own state', () => {
+    it("a reader that closed one call's stdout does not silence the next call in the same process", async () => {
+      let writes = 0;
+      const first = await runMain(['responses', RUN, '--format', 'ndjson'], {
+        stdoutWrite: () => {
+          writes += 1;
+          setImmediate(() => process.stdout.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })));
+          return false;
+        },
+      });
+      expect(first).toMatchObject({ code: 0, stderr: '' });
+      expect(writes).toBe(1);
+      expect(await runMain(['--version'])).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+      const again = await runMain(['responses', RUN, '--format', 'ndjson']);
+      expect(again.stdout.trimEnd().split('\n')).toHaveLength(MAIN.length);
     });
   });
 

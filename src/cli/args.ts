@@ -1,26 +1,18 @@
-import { parseArgs } from 'node:util';
+/** The command line: the common flags, then the command's own flags, format and runs, as its module declares them. */
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import type { Command } from './command.js';
+import { commands } from './commands/index.js';
+import { FLAGS, readFlags, type FlagArgs } from './flags.js';
+import { parseDuration, parsePageSize, UsageError } from './values.js';
 
-export class UsageError extends Error {}
-
-export const COMMANDS = ['responses', 'summary', 'compare'] as const;
-export type Command = (typeof COMMANDS)[number];
-const FORMATS: Record<Command, readonly string[]> = {
-  responses: ['table', 'json', 'ndjson', 'csv', 'junit'],
-  summary: ['table', 'json', 'markdown'],
-  compare: ['table', 'json', 'markdown', 'junit'],
-};
-/** The flags each command takes beyond the common ones; any other is a usage error, not silently ignored. */
-const OWN_FLAGS: Record<Command, readonly string[]> = {
-  responses: ['fail-under'],
-  summary: ['fail-under'],
-  compare: ['fail-on-regression', 'max-drop', 'alpha'],
-};
+/** The commands' names, in the help's order. */
+export const COMMANDS: readonly string[] = commands.map((command) => command.name);
 
 /** How long `--wait` alone waits for a run to finish. */
 export const DEFAULT_WAIT = '10m';
 
-export interface CliArgs {
-  command: Command;
+export type CliArgs = {
+  command: string;
   /** The run to read (`responses`, `summary`), or the baseline (`compare`). */
   evalRunUUID: string;
   /** `compare` only: the candidate run. */
@@ -28,193 +20,41 @@ export interface CliArgs {
   format: string;
   workspace: string | undefined;
   pageSize: number | undefined;
-  failUnder: number | undefined;
-  failOnRegression: boolean;
-  maxDrop: number | undefined;
-  alpha: number | undefined;
   /** `--wait[=DURATION]` in ms; undefined without `--wait`. */
   waitMs: number | undefined;
   baseURL: string | undefined;
   quiet: boolean;
-}
+} & FlagArgs;
 
-export type Parsed = { kind: 'help'; command: Command | undefined } | { kind: 'version' } | { kind: 'run'; args: CliArgs };
+export type Parsed = { kind: 'help'; command: string | undefined } | { kind: 'version' } | { kind: 'run'; args: CliArgs };
 
-const COMMON_OPTIONS = `Common options:
-  --workspace UUID    The workspace the runs belong to (workspace_uuid).
-  --page-size N       Responses per request (the API's limit), not a cap on the output.
-  --wait[=DURATION]   Wait for a run that is still being scored to finish (default ${DEFAULT_WAIT}),
-                      polling with backoff and showing its progress on stderr. DURATION: 90s, 5m,
-                      1h30m, 500ms; a plain number is seconds. Without --wait a run that is not
-                      finished is not gated: exit 5.
-  --base-url URL      API base URL (default: $AYMARA_AI_BASE_URL or https://api.aymara.ai).
-  --quiet             No progress and no notes on stderr; errors are still printed.
-  -h, --help          Show help (also after a command: aymara-ai compare --help).
-  -v, --version       Show the version.`;
-
-const ENVIRONMENT = `Environment:
-  AYMARA_AI_API_KEY   Your API key (required). It is never accepted as an argument.
-  AYMARA_AI_BASE_URL  API base URL.
-  AYMARA_AI_LOG       SDK log level on stderr: off, error, warn (default), info, debug.
-  GITHUB_ACTIONS      When "true": summary and compare append their markdown report to
-                      $GITHUB_STEP_SUMMARY (when set) and annotate up to 10 failed or regressed
-                      prompts with ::error.`;
-
-const EXIT_CODES = `Exit codes:
-  0  ok
-  1  the gate failed (--fail-under, --fail-on-regression, --max-drop, --alpha, or a comparison
-     that is not sound: duplicate prompt_uuids, cases missing from the candidate)
-  2  usage error, bad input, or AYMARA_AI_API_KEY missing
-  3  the API answered an error, or a response failed validation
-  4  network error or timeout
-  5  a run is not finished (still being scored, or failed): it is not gated
-  70 unexpected internal error (a bug: please report it)`;
-
-export const HELP = `aymara-ai: read and gate Aymara eval runs from the command line
-
-Usage:
-  aymara-ai responses <eval_run_uuid> [--format table|json|ndjson|csv|junit] [options]
-  aymara-ai summary   <eval_run_uuid> [--format table|json|markdown] [--fail-under RATE] [options]
-  aymara-ai compare   <baseline_run> <candidate_run> [--format table|json|markdown|junit]
-                      [--fail-on-regression] [--max-drop RATE] [--alpha P] [options]
-
-Commands:
-  responses   Print every scored response of the run (all pages).
-  summary     Print the totals, the pass rate and a breakdown by content type.
-  compare     Compare a candidate run with a baseline run of the same eval, prompt by prompt.
-
-Run 'aymara-ai <command> --help' for a command's own options.
-
-Output goes to stdout (data only, so pipes stay clean); progress, notes and errors to stderr.
-A progress bar is shown only when stderr is a terminal. Control characters in the server's
-text are shown escaped (\\x1b, \\u202e) in every format.
-
-${COMMON_OPTIONS}
-
-${ENVIRONMENT}
-
-${EXIT_CODES}
-
-Examples:
-  aymara-ai summary 5f0c... --fail-under 0.9 --wait
-  aymara-ai compare 1a2b... 5f0c... --fail-on-regression --alpha 0.05 --format junit > aymara.xml
-  aymara-ai responses 5f0c... --format csv > responses.csv
-  aymara-ai responses 5f0c... --format ndjson | jq 'select(.is_passed == false)'
-`;
-
-const COMMAND_HELP: Record<Command, string> = {
-  responses: `aymara-ai responses: print every scored response of a run
-
-Usage:
-  aymara-ai responses <eval_run_uuid> [--format table|json|ndjson|csv|junit] [--fail-under RATE] [options]
-
-Options:
-  --format FORMAT     table (default), json (one array), ndjson (one response per line),
-                      csv (one column per scalar field; cells a spreadsheet would run as a
-                      formula get a leading '), junit (JUnit XML: a testcase per response;
-                      failed -> <failure> with the explanation, excluded or unscored -> <skipped>).
-  --fail-under RATE   Exit 1 when the pass rate is under RATE: a fraction (0.9) or a percentage (90%).
-                      The run must be finished (see --wait).
-`,
-  summary: `aymara-ai summary: the totals and the pass rate of a finished run
-
-Usage:
-  aymara-ai summary <eval_run_uuid> [--format table|json|markdown] [--fail-under RATE] [options]
-
-Counts total, passed, failed, refused (ai_refused), excluded (exclude_from_scoring) and unscored
-(is_passed null, not excluded), overall and by content type. The pass rate is
-passed / (passed + failed), over responses not excluded from scoring.
-
-Options:
-  --format FORMAT     table (default), json, markdown (a report for a pull request or a job summary).
-  --fail-under RATE   Exit 1 when the pass rate is under RATE: a fraction (0.9) or a percentage (90%).
-                      With nothing scored the rate is undefined and the gate fails.
-`,
-  compare: `aymara-ai compare: compare a candidate run with a baseline run, prompt by prompt
-
-Usage:
-  aymara-ai compare <baseline_run> <candidate_run> [--format table|json|markdown|junit]
-                    [--fail-on-regression] [--max-drop RATE] [--alpha P] [options]
-
-Pairs the two runs' responses by prompt_uuid (both runs are read concurrently, and must be
-finished) and reports:
-  regressed      passed in the baseline; failed, unscored, excluded or missing in the candidate
-                 (a missing case is not a passing case)
-  fixed          not passed in the baseline, passed in the candidate
-  still failing  passed in neither
-  new            only in the candidate
-and the pass-rate change, with the regressed prompts and their explanations.
-
-Gates (exit 1):
-  always                  a run repeats a prompt_uuid, or the candidate lacks cases of the
-                          baseline: the comparison would not be sound. The report names them.
-  --fail-on-regression    any case regressed.
-  --alpha P               a regression fails only when McNemar's exact test (one-sided, on the
-                          regressed against the fixed cases) says the candidate is worse with
-                          p < P, so a non-deterministic judge flipping a few cases both ways does
-                          not block a build. A case that became unscored or excluded still fails:
-                          that is missing data, not noise. Implies --fail-on-regression.
-  --max-drop RATE         the pass rate fell by more than RATE, in points: 0.05 or 5% (fails too
-                          when either rate is undefined).
-
-Options:
-  --format FORMAT     table (default), json, markdown (a report for a pull request or a job
-                      summary), junit (a testcase per prompt: regressed -> <failure>, still failing
-                      or new and not passing -> <skipped>, the rest pass).
-`,
+const COMMON_FLAGS: ParseArgsOptionsConfig = {
+  format: { type: 'string' },
+  workspace: { type: 'string' },
+  'page-size': { type: 'string' },
+  wait: { type: 'string' },
+  'base-url': { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
 };
 
-/** The help for a command, or the general help. */
-export function helpFor(command: Command | undefined): string {
-  if (command === undefined) return HELP;
-  return `${COMMAND_HELP[command]}\n${COMMON_OPTIONS}\n\n${ENVIRONMENT}\n\n${EXIT_CODES}\n`;
+/**
+ * Every command's flags are known to the parser, so one given to the wrong command is named as such (see its
+ * help) rather than as an unknown option.
+ */
+const OPTIONS: ParseArgsOptionsConfig = {
+  ...COMMON_FLAGS,
+  ...Object.fromEntries(Object.values(FLAGS).map((flag) => [flag.name, { type: flag.type }])),
+};
+
+/** The module of a command by name, or undefined. */
+export function commandNamed(name: string | undefined): Command | undefined {
+  return commands.find((command) => command.name === name);
 }
 
-/** `0.9`, `90%` -> 0.9; from 0 to 1. */
-export function parseRate(value: string, flag = '--fail-under'): number {
-  const text = value.trim();
-  const problem = `${flag} must be a fraction from 0 to 1 (0.9) or a percentage (90%); got ${JSON.stringify(value)}`;
-  // Plain decimals only: `0x1`, `1e-1` and the like are typos more often than intent.
-  if (!/^(\d+(\.\d*)?|\.\d+)%?$/.test(text)) throw new UsageError(problem);
-  const percent = text.endsWith('%');
-  const number = Number(percent ? text.slice(0, -1) : text);
-  const rate = percent ? number / 100 : number;
-  if (!Number.isFinite(rate) || rate < 0 || rate > 1) throw new UsageError(problem);
-  return rate;
-}
-
-/** A significance level: strictly between 0 and 1 (`0.05` or `5%`). */
-export function parseAlpha(value: string): number {
-  const problem = `--alpha must be a significance level strictly between 0 and 1 (0.05, or 5%); got ${JSON.stringify(value)}`;
-  let alpha: number;
-  try {
-    alpha = parseRate(value, '--alpha');
-  } catch {
-    throw new UsageError(problem);
-  }
-  if (alpha <= 0 || alpha >= 1) throw new UsageError(problem);
-  return alpha;
-}
-
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** `90s`, `5m`, `1h30m`, `500ms`, `1.5h`; a plain number is seconds (as for `sleep` and `timeout`). */
-export function parseDuration(value: string): number {
-  const text = value.trim().toLowerCase();
-  const problem = `--wait must be a duration such as 30s, 5m, 1h30m or 500ms (a plain number is seconds); got ${JSON.stringify(value)}`;
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(text)) throw new UsageError(problem);
-  let ms = 0;
-  for (const [, amount, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) ms += Number(amount) * (UNIT_MS[unit as string] as number);
-  if (!Number.isFinite(ms)) throw new UsageError(problem);
-  return Math.round(ms);
-}
-
-function parsePageSize(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1)
-    throw new UsageError(`--page-size must be an integer >= 1; got ${JSON.stringify(value)}`);
-  return n;
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
 }
 
 export function parseCli(argv: readonly string[]): Parsed {
@@ -226,71 +66,42 @@ export function parseCli(argv: readonly string[]): Parsed {
   const args = argv.map((a) => (a === '--wait' ? `--wait=${DEFAULT_WAIT}` : a));
   let parsed;
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: 'string' },
-        workspace: { type: 'string' },
-        'page-size': { type: 'string' },
-        'fail-under': { type: 'string' },
-        'fail-on-regression': { type: 'boolean' },
-        'max-drop': { type: 'string' },
-        alpha: { type: 'string' },
-        wait: { type: 'string' },
-        'base-url': { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-    });
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: OPTIONS });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   const { values, positionals } = parsed;
-  const [command, first, second, ...extra] = positionals;
-  const known = (COMMANDS as readonly string[]).includes(command ?? '') ? (command as Command) : undefined;
-  if (values.help) return { kind: 'help', command: known };
+  const [name, ...operands] = positionals;
+  const command = commandNamed(name);
+  if (values.help) return { kind: 'help', command: command?.name };
   if (values.version) return { kind: 'version' };
-  if (command === undefined) throw new UsageError(`Missing command: ${COMMANDS.join(', ')}`);
-  if (known === undefined) throw new UsageError(`Unknown command ${JSON.stringify(command)}: expected ${COMMANDS.join(', ')}`);
-  const cmd = known;
-  if (cmd === 'compare') {
-    if (first === undefined || second === undefined) throw new UsageError('Missing run: aymara-ai compare <baseline_run> <candidate_run>');
-    if (extra.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}`);
-  } else {
-    if (first === undefined) throw new UsageError(`Missing <eval_run_uuid>: aymara-ai ${cmd} <eval_run_uuid>`);
-    const stray = second ?? extra[0];
-    if (stray !== undefined) {
-      const hint = /^\d/.test(stray) && values.wait !== undefined ? ' (give --wait its duration after an =: --wait=5m)' : '';
-      throw new UsageError(`Unexpected argument ${JSON.stringify(stray)}${hint}`);
+  if (name === undefined) throw new UsageError(`Missing command: ${COMMANDS.join(', ')}`);
+  if (command === undefined) throw new UsageError(`Unknown command ${JSON.stringify(name)}: expected ${COMMANDS.join(', ')}`);
+  const wait = text(values.wait);
+  const runs = command.operands(operands, wait !== undefined);
+  for (const flag of Object.values(FLAGS)) {
+    if (values[flag.name] !== undefined && !command.flags.includes(flag)) {
+      throw new UsageError(`--${flag.name} is not an option of ${command.name} (see aymara-ai ${command.name} --help)`);
     }
   }
-  for (const flag of Object.values(OWN_FLAGS).flat()) {
-    if (values[flag as keyof typeof values] !== undefined && !OWN_FLAGS[cmd].includes(flag)) {
-      throw new UsageError(`--${flag} is not an option of ${cmd} (see aymara-ai ${cmd} --help)`);
-    }
-  }
-  const format = values.format ?? 'table';
-  if (!FORMATS[cmd].includes(format)) throw new UsageError(`--format for ${cmd} must be one of ${FORMATS[cmd].join(', ')}; got ${JSON.stringify(format)}`);
-  if (values.workspace !== undefined && values.workspace.trim() === '') throw new UsageError('--workspace must not be empty');
+  const formats = Object.keys(command.formats);
+  const format = text(values.format) ?? formats[0] ?? '';
+  if (!formats.includes(format)) throw new UsageError(`--format for ${command.name} must be one of ${formats.join(', ')}; got ${JSON.stringify(format)}`);
+  const workspace = text(values.workspace);
+  if (workspace !== undefined && workspace.trim() === '') throw new UsageError('--workspace must not be empty');
+  const pageSize = text(values['page-size']);
   return {
     kind: 'run',
     args: {
-      command: cmd,
-      evalRunUUID: first,
-      candidateRunUUID: cmd === 'compare' ? second : undefined,
+      command: command.name,
+      ...runs,
       format,
-      workspace: values.workspace,
-      pageSize: values['page-size'] === undefined ? undefined : parsePageSize(values['page-size']),
-      failUnder: values['fail-under'] === undefined ? undefined : parseRate(values['fail-under']),
-      failOnRegression: values['fail-on-regression'] ?? false,
-      maxDrop: values['max-drop'] === undefined ? undefined : parseRate(values['max-drop'], '--max-drop'),
-      alpha: values.alpha === undefined ? undefined : parseAlpha(values.alpha),
-      waitMs: values.wait === undefined ? undefined : parseDuration(values.wait),
-      baseURL: values['base-url'],
-      quiet: values.quiet ?? false,
+      workspace,
+      pageSize: pageSize === undefined ? undefined : parsePageSize(pageSize),
+      ...readFlags(values),
+      waitMs: wait === undefined ? undefined : parseDuration(wait),
+      baseURL: text(values['base-url']),
+      quiet: values.quiet === true,
     },
   };
 }

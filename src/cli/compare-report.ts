@@ -3,7 +3,8 @@ import Table from 'cli-table3';
 import type { CaseOutcome, ComparedCase, ResponseCounts, RunComparison } from 'aymara-ai';
 import { toJSONPretty } from './json.js';
 import { clipText, mdCode, mdTable, mdText } from './markdown.js';
-import { cell, COMPACT, countsJSON, formatRate, MARKDOWN_LIST_LIMIT, type GateCheck } from './output.js';
+import { RATE_EPSILON, type GateCheck } from './gate.js';
+import { cell, COMPACT, countsJSON, formatRate, MARKDOWN_LIST_LIMIT } from './output.js';
 import type { SlimResponse } from './slim.js';
 
 export type Comparison = RunComparison<SlimResponse>;
@@ -15,8 +16,6 @@ export interface CompareGateOptions {
   maxDrop: number | undefined;
 }
 
-/** Rates are compared with this slack, so `5%` equals the 0.05 it was typed as. */
-const RATE_EPSILON = 1e-12;
 /** How many prompt_uuids a gate's message names before "and N more". */
 const NAMED = 5;
 

@@ -53,3 +53,9 @@ export async function appendStepSummary(markdown: string, env: NodeJS.ProcessEnv
     process.stderr.write(`warning: could not append to $GITHUB_STEP_SUMMARY: ${escapeText(error instanceof Error ? error.message : String(error))}\n`);
   }
 }
+
+/** In GitHub Actions, a command's markdown report goes to the job summary and its annotations to stderr. */
+export async function reportToGitHub(markdown: string, annotations: readonly Annotation[]): Promise<void> {
+  await appendStepSummary(markdown);
+  process.stderr.write(errorAnnotations(annotations));
+}

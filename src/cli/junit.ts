@@ -6,7 +6,8 @@
 import type { ComparedCase, EvalScoredResponse, RunComparison } from 'aymara-ai';
 import { escapeText } from './escape.js';
 import { clipText } from './markdown.js';
-import { contentText, resultOf, type GateCheck } from './output.js';
+import type { GateCheck } from './gate.js';
+import { contentText, resultOf } from './output.js';
 import type { SlimResponse } from './slim.js';
 
 /** The part of junit-report-builder this file uses (its bundled typings describe an ES default export it does not have). */

@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import type { EvalScoredResponse, ResponseCounts, ResponsesSummary } from 'aymara-ai';
 import { escapeText } from './escape.js';
+import type { GateCheck } from './gate.js';
 import { toJSONPretty } from './json.js';
 import { clipText, mdCode, mdTable, mdText } from './markdown.js';
 
@@ -104,12 +105,6 @@ export function ratePair(rate: number, other: number): [string, string] {
     if (a !== b) return [`${a}%`, `${b}%`];
   }
   return [formatRate(rate), formatRate(other)];
-}
-
-/** The verdict of one gate: whether it held, and a sentence saying why. */
-export interface GateCheck {
-  ok: boolean;
-  message: string;
 }
 
 /** What `summary` knows when it prints: the counts, some failed prompts, and the gate's verdict if one was asked for. */

@@ -14,10 +14,6 @@ export class ProgressBar {
     this.#stream = stream;
   }
 
-  setTotal(total: number): void {
-    this.#total = Math.max(0, total);
-  }
-
   /** Adds to the total: `compare` learns each run's count from its first page. */
   addTotal(n: number): void {
     this.#total = Math.max(0, this.#total + Math.max(0, n));

@@ -4,6 +4,8 @@
  * refuses to gate a run that is not `finished` (exit 5). A `failed` run is never gated either.
  */
 import type { AymaraAI, EvalRun } from 'aymara-ai';
+import { backoffDelay, type BackoffPolicy } from '../internal/backoff.js';
+import { sleep } from '../internal/sleep.js';
 import { escapeText } from './escape.js';
 
 /**
@@ -45,21 +47,15 @@ export interface WaitOptions {
   progress: NodeJS.WriteStream | undefined;
   /** `baseline`/`candidate` for compare, so the messages say which run. */
   label?: string | undefined;
-  /** Ends the wait early (the process is shutting down). */
-  signal?: AbortSignal | undefined;
 }
 
-/** Delays between polls: 250 ms, growing by half each time up to 15 s, with ±20% jitter so many CI jobs spread out. */
+/** Polls start at 250 ms and grow by half each time up to 15 s, with ±20% jitter so many CI jobs spread out. */
+const POLL_BACKOFF: BackoffPolicy = { initialMs: 250, factor: 1.5, maxMs: 15_000, jitter: [0.8, 1.2] };
+
+/** The delay before poll `attempt + 1`, in whole milliseconds. */
 export function pollDelay(attempt: number, random: () => number = Math.random): number {
-  const base = Math.min(15_000, 250 * 1.5 ** attempt);
-  return Math.round(base * (0.8 + 0.4 * random()));
+  return Math.round(backoffDelay(POLL_BACKOFF, attempt, random));
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
 
 /**
  * Reads the run and returns it when it is `finished`. With `waitMs`, polls with backoff until it is finished or
@@ -114,7 +110,6 @@ export async function awaitFinishedRun(client: AymaraAI, evalRunUUID: string, wo
     // On a terminal the line is redrawn with the time left; in a log, a new line only when the progress moves.
     if (tty) show(`waiting for ${name}: ${describeProgress(run)} (${formatDuration(remaining)} left)`);
     else show(`waiting for ${name} (up to ${formatDuration(options.waitMs)}): ${describeProgress(run)}`);
-    await sleep(Math.min(pollDelay(attempt), remaining), options.signal);
-    if (options.signal?.aborted) throw options.signal.reason;
+    await sleep(Math.min(pollDelay(attempt), remaining));
   }
 }

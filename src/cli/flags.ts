@@ -1,0 +1,31 @@
+/**
+ * The flags some commands take beyond the common ones, each defined once: a command lists the ones it takes,
+ * and any other is a usage error for it. A new flag is a row here and an entry in its commands' lists.
+ */
+import { parseAlpha, parseRate } from './values.js';
+
+type FlagSpec =
+  | { readonly name: string; readonly type: 'string'; read(value: string | undefined): unknown }
+  | { readonly name: string; readonly type: 'boolean'; read(value: boolean | undefined): unknown };
+
+export const FLAGS = {
+  failUnder: { name: 'fail-under', type: 'string', read: (v: string | undefined) => (v === undefined ? undefined : parseRate(v)) },
+  failOnRegression: { name: 'fail-on-regression', type: 'boolean', read: (v: boolean | undefined) => v ?? false },
+  maxDrop: { name: 'max-drop', type: 'string', read: (v: string | undefined) => (v === undefined ? undefined : parseRate(v, '--max-drop')) },
+  alpha: { name: 'alpha', type: 'string', read: (v: string | undefined) => (v === undefined ? undefined : parseAlpha(v)) },
+} as const satisfies Record<string, FlagSpec>;
+
+export type Flag = (typeof FLAGS)[keyof typeof FLAGS];
+
+/** The parsed values of these flags, by name; one not given has its default. */
+export type FlagArgs = { -readonly [K in keyof typeof FLAGS]: ReturnType<(typeof FLAGS)[K]['read']> };
+
+/** Every flag's value, read from what node's parser found (undefined where it was not given). */
+export function readFlags(values: Readonly<Record<string, unknown>>): FlagArgs {
+  const read = (flag: Flag): unknown => {
+    const value = values[flag.name];
+    return flag.type === 'string' ? flag.read(typeof value === 'string' ? value : undefined) : flag.read(typeof value === 'boolean' ? value : undefined);
+  };
+  // Each key maps to its own flag's `read`, whose result FlagArgs names: the entries have those types.
+  return Object.fromEntries(Object.entries(FLAGS).map(([key, flag]) => [key, read(flag)])) as FlagArgs;
+}
