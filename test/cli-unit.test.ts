@@ -10,7 +10,8 @@ import { generateResponses, startMockServer, type MockFixtures, type MockServer 
 import { COMMANDS, parseCli, type CliArgs } from '../src/cli/args.js';
 import { HELP, helpFor } from '../src/cli/help.js';
 import { EXIT, main } from '../src/cli/main.js';
-import { contentText, CSV_COLUMNS, csvHeader, csvRow, formatRate, responsesTable, resultOf, summaryJSON, summaryTable } from '../src/cli/output.js';
+import { contentText, CSV_COLUMNS, csvHeader, csvRow, responsesTable, resultOf, summaryJSON, summaryTable } from '../src/cli/output.js';
+import { formatRate } from '../src/cli/rate.js';
 import { ProgressBar } from '../src/cli/progress.js';
 import { parseAlpha, parseDuration, parseRate, UsageError } from '../src/cli/values.js';
 import { closedPortURL, json, startServer } from './helpers/server.js';

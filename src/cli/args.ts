@@ -1,8 +1,8 @@
 /** The command line: the common flags, then the command's own flags, format and runs, as its module declares them. */
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import type { Command } from './command.js';
+import type { CliArgs, Command } from './command.js';
 import { commands } from './commands/index.js';
-import { FLAGS, readFlags, type FlagArgs } from './flags.js';
+import { FLAGS, readFlags } from './flags.js';
 import { parseDuration, parsePageSize, UsageError } from './values.js';
 
 /** The commands' names, in the help's order. */
@@ -11,20 +11,7 @@ export const COMMANDS: readonly string[] = commands.map((command) => command.nam
 /** How long `--wait` alone waits for a run to finish. */
 export const DEFAULT_WAIT = '10m';
 
-export type CliArgs = {
-  command: string;
-  /** The run to read (`responses`, `summary`), or the baseline (`compare`). */
-  evalRunUUID: string;
-  /** `compare` only: the candidate run. */
-  candidateRunUUID: string | undefined;
-  format: string;
-  workspace: string | undefined;
-  pageSize: number | undefined;
-  /** `--wait[=DURATION]` in ms; undefined without `--wait`. */
-  waitMs: number | undefined;
-  baseURL: string | undefined;
-  quiet: boolean;
-} & FlagArgs;
+export type { CliArgs };
 
 export type Parsed = { kind: 'help'; command: string | undefined } | { kind: 'version' } | { kind: 'run'; args: CliArgs };
 

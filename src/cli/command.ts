@@ -3,13 +3,29 @@
  * command is a new module in commands/, a new format a row in its command's format table.
  */
 import type { AymaraAI } from 'aymara-ai';
-import type { CliArgs } from './args.js';
-import type { Flag } from './flags.js';
+import type { Flag, FlagArgs } from './flags.js';
 import type { ProgressBar } from './progress.js';
 import type { Stdout } from './stdout.js';
 import { UsageError } from './values.js';
 
 /** One invocation of a command: its client, arguments, stdout, and the progress bar when one is drawn. */
+
+/** A command line, parsed: the command, its runs, the common flags and its own. */
+export type CliArgs = {
+  command: string;
+  /** The run to read (`responses`, `summary`), or the baseline (`compare`). */
+  evalRunUUID: string;
+  /** `compare` only: the candidate run. */
+  candidateRunUUID: string | undefined;
+  format: string;
+  workspace: string | undefined;
+  pageSize: number | undefined;
+  /** `--wait[=DURATION]` in ms; undefined without `--wait`. */
+  waitMs: number | undefined;
+  baseURL: string | undefined;
+  quiet: boolean;
+} & FlagArgs;
+
 export interface RunContext {
   client: AymaraAI;
   args: CliArgs;

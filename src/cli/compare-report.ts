@@ -4,7 +4,8 @@ import type { CaseOutcome, ComparedCase, ResponseCounts, RunComparison } from 'a
 import { toJSONPretty } from './json.js';
 import { clipText, mdCode, mdTable, mdText } from './markdown.js';
 import { RATE_EPSILON, type GateCheck } from './gate.js';
-import { cell, COMPACT, countsJSON, formatRate, MARKDOWN_LIST_LIMIT } from './output.js';
+import { cell, COMPACT, countsJSON, MARKDOWN_LIST_LIMIT } from './output.js';
+import { formatRate } from './rate.js';
 import type { SlimResponse } from './slim.js';
 
 export type Comparison = RunComparison<SlimResponse>;

@@ -2,7 +2,7 @@
 import type { ResponseCounts } from 'aymara-ai';
 import { escapeText } from './escape.js';
 import { EXIT } from './exit.js';
-import { formatRate, ratePair } from './output.js';
+import { formatRate, ratePair } from './rate.js';
 
 /** The verdict of one gate: whether it held, and a sentence saying why. */
 export interface GateCheck {

@@ -4,6 +4,7 @@ import { escapeText } from './escape.js';
 import type { GateCheck } from './gate.js';
 import { toJSONPretty } from './json.js';
 import { clipText, mdCode, mdTable, mdText } from './markdown.js';
+import { formatRate } from './rate.js';
 
 /** No rule between rows: long tables stay readable. */
 export const COMPACT = { chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' }, style: { head: [], border: [] } };
@@ -92,19 +93,6 @@ export function responsesTable(responses: readonly EvalScoredResponse[]): string
     ]);
   });
   return `${table.toString()}\n${responses.length.toLocaleString('en-US')} responses\n`;
-}
-
-export function formatRate(rate: number | null): string {
-  return rate === null ? 'n/a' : `${(rate * 100).toFixed(1)}%`;
-}
-
-/** A rate as a percentage, with enough digits to tell it from `other` when one decimal would not. */
-export function ratePair(rate: number, other: number): [string, string] {
-  for (let digits = 1; digits < 6; digits++) {
-    const [a, b] = [(rate * 100).toFixed(digits), (other * 100).toFixed(digits)];
-    if (a !== b) return [`${a}%`, `${b}%`];
-  }
-  return [formatRate(rate), formatRate(other)];
 }
 
 /** What `summary` knows when it prints: the counts, some failed prompts, and the gate's verdict if one was asked for. */

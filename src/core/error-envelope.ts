@@ -40,7 +40,7 @@ export const ErrorEnvelopeSchema = z.looseObject({
   error: z.looseObject({
     code: z.string(),
     message: z.string(),
-    // A loose object with no named field: any object, every key kept (a `z.record` would cost a bundle 2.5 KB more).
+    // A loose object with no named field: any object, every key kept (a `z.record` would bring more of zod into every bundle).
     details: z._default(z.looseObject({}), () => ({})),
   }),
   request_id: z._default(z.string(), ''),

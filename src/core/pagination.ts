@@ -110,8 +110,8 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
 
 /**
  * The items of a sequence of pages, one by one. Written by hand rather than as an async generator: a generator
- * delegating to another costs several promise turns per item, which over a 10,000-item listing added a tenth to
- * the CPU time of the whole walk. Here an item of a page already fetched is one resolved promise. Calls made
+ * delegating to another costs several promise turns per item, CPU that a long walk pays for every item. Here an
+ * item of a page already fetched is one resolved promise. Calls made
  * while a page is awaited wait their turn, so items keep their order however `next()` is called.
  */
 function itemsOf<Item>(pages: AsyncGenerator<{ readonly items: readonly Item[] }, void, undefined>): AsyncIterableIterator<Item, undefined> {
