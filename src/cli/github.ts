@@ -6,6 +6,7 @@
 import { appendFile } from 'node:fs/promises';
 import { escapeText } from './escape.js';
 import { clipText } from './markdown.js';
+import type { GateReport } from './report-model.js';
 
 /** At most this many annotations per command: more would bury the first ones (GitHub shows 10 per step anyway). */
 export const MAX_ANNOTATIONS = 10;
@@ -58,4 +59,22 @@ export async function appendStepSummary(markdown: string, env: NodeJS.ProcessEnv
 export async function reportToGitHub(markdown: string, annotations: readonly Annotation[]): Promise<void> {
   await appendStepSummary(markdown);
   process.stderr.write(errorAnnotations(annotations));
+}
+
+/** What `summary` and `compare` hand to GitHub at the end of a run. */
+export interface GitHubReport {
+  report: GateReport;
+  /** The markdown report: the job summary, and the pull-request comment with `--pr-comment`. */
+  markdown: string;
+  annotations: readonly Annotation[];
+  /** `--pr-comment`: post the markdown report on the pull request, updating the one posted before. */
+  prComment: boolean;
+}
+
+/**
+ * Everything a command shows in GitHub Actions: the job summary, the annotations, the step outputs and, with
+ * `--pr-comment`, the pull request's comment. Nothing here changes the exit code.
+ */
+export async function publishToGitHub({ markdown, annotations }: GitHubReport): Promise<void> {
+  await reportToGitHub(markdown, annotations);
 }
