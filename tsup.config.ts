@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'tsup';
 import type { Plugin } from 'esbuild';
 
-const entry = { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'testing/msw': 'src/testing/msw.ts' };
+const entry = { index: 'src/index.ts', analysis: 'src/analysis.ts', 'testing/index': 'src/testing/index.ts', 'testing/msw': 'src/testing/msw.ts' };
 const shared = { entry, target: 'node22', platform: 'node', sourcemap: true, dts: true, splitting: false, treeshake: true } as const;
 
 /** The edge build takes undici.edge.ts for undici.ts: no computed `import()` in a Worker bundle. */
@@ -37,5 +37,13 @@ export default defineConfig([
     esbuildPlugins: [edgeUndici],
   },
   // The bin uses the SDK through its public face: `aymara-ai` resolves to the package itself at run time.
-  { entry: { cli: 'src/cli/index.ts' }, format: 'esm', target: 'node22', platform: 'node', external: ['aymara-ai'], sourcemap: true, dts: false },
+  {
+    entry: { cli: 'src/cli/index.ts' },
+    format: 'esm',
+    target: 'node22',
+    platform: 'node',
+    external: ['aymara-ai', 'aymara-ai/analysis'],
+    sourcemap: true,
+    dts: false,
+  },
 ]);

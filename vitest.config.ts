@@ -8,6 +8,7 @@ export default defineConfig({
     alias: [
       { find: /^aymara-ai\/testing\/msw$/, replacement: src('testing/msw.ts') },
       { find: /^aymara-ai\/testing$/, replacement: src('testing/index.ts') },
+      { find: /^aymara-ai\/analysis$/, replacement: src('analysis.ts') },
       { find: /^aymara-ai$/, replacement: src('index.ts') },
     ],
   },

@@ -10,7 +10,8 @@
  * finished.
  * (The `aymara-ai summary <run> --fail-under 0.9` command does the same without code.)
  */
-import { AymaraAI, AymaraError, summarizeResponses, type EvalScoredResponse } from 'aymara-ai';
+import { AymaraAI, AymaraError, type EvalScoredResponse } from 'aymara-ai';
+import { summarizeResponses } from 'aymara-ai/analysis';
 
 const [evalRunUUID, thresholdArg] = process.argv.slice(2);
 const threshold = Number(thresholdArg ?? (process.env.AYMARA_MIN_PASS_RATE || 0.9));

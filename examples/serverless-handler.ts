@@ -7,7 +7,8 @@
  *
  *   AYMARA_AI_API_KEY=... npx tsx examples/serverless-handler.ts <eval_run_uuid>   # one local invocation
  */
-import { AymaraAbortError, AymaraAI, AymaraAPIError, AymaraError, AymaraInputError, AymaraTimeoutError, summarizeResponses } from 'aymara-ai';
+import { AymaraAbortError, AymaraAI, AymaraAPIError, AymaraError, AymaraInputError, AymaraTimeoutError } from 'aymara-ai';
+import { summarizeResponses } from 'aymara-ai/analysis';
 
 /** The parts of an API Gateway proxy event this handler reads. */
 export interface SummaryEvent {

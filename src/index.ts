@@ -78,8 +78,6 @@ export {
   type ListPromptsParams,
 } from './schemas/eval-prompt.js';
 export { VERSION } from './version.js';
-export { summarizeResponses, SummaryBuilder, type ResponsesSummary, type ResponseCounts } from './summary.js';
-export { compareRuns, mcnemarExact, type RunComparison, type ComparedCase, type CaseOutcome, type ComparableResponse, type McNemarResult } from './compare.js';
 export {
   AnswerHistorySchema,
   UpdatedBySchema,

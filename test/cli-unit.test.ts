@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EvalScoredResponseSchema, summarizeResponses, VERSION, type EvalScoredResponse } from 'aymara-ai';
+import { EvalScoredResponseSchema, VERSION, type EvalScoredResponse } from 'aymara-ai';
+import { summarizeResponses } from 'aymara-ai/analysis';
 import { generateResponses, startMockServer, type MockFixtures, type MockServer } from 'aymara-ai/testing';
 import { COMMANDS, parseCli, type CliArgs } from '../src/cli/args.js';
 import { HELP, helpFor } from '../src/cli/help.js';

@@ -4,7 +4,8 @@
  * and against exact rational arithmetic done here with BigInt, independently of src/compare.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { compareRuns, EvalScoredResponseSchema, mcnemarExact, type ComparableResponse, type EvalScoredResponse } from 'aymara-ai';
+import { EvalScoredResponseSchema, type EvalScoredResponse } from 'aymara-ai';
+import { compareRuns, mcnemarExact, type ComparableResponse } from 'aymara-ai/analysis';
 import { OUTCOME_FIELDS, type Outcome } from './helpers/outcomes.js';
 
 /** A response with the documented defaults, for a case with the given outcome. */

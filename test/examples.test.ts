@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { summarizeResponses, type EvalScoredResponse } from 'aymara-ai';
+import { type EvalScoredResponse } from 'aymara-ai';
+import { summarizeResponses } from 'aymara-ai/analysis';
 import { demoFixtures, DEMO_RUN_UUID, generateResponses, startMockServer, type MockFixtures, type MockServer } from 'aymara-ai/testing';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AymaraAI, EvalScoredResponseSchema, summarizeResponses, SummaryBuilder, type EvalScoredResponse, type ResponseCounts } from 'aymara-ai';
+import { AymaraAI, EvalScoredResponseSchema, type EvalScoredResponse } from 'aymara-ai';
+import { summarizeResponses, SummaryBuilder, type ResponseCounts } from 'aymara-ai/analysis';
 import { generateResponses, startMockServer, type MockServer } from 'aymara-ai/testing';
 
 /** A scored response with the documented defaults, changed by `extra`. */

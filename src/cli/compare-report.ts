@@ -1,6 +1,6 @@
 /** `aymara-ai compare`: its gates, and its report as a table, JSON and Markdown. */
 import Table from 'cli-table3';
-import type { CaseOutcome, ComparedCase, ResponseCounts, RunComparison } from 'aymara-ai';
+import type { CaseOutcome, ComparedCase, ResponseCounts, RunComparison } from 'aymara-ai/analysis';
 import { toJSONPretty } from './json.js';
 import { clipText, mdCode, mdTable, mdText } from './markdown.js';
 import { RATE_EPSILON, type GateCheck } from './gate.js';

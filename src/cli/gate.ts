@@ -1,5 +1,5 @@
 /** Gates: each check's verdict, the --fail-under check, and how verdicts become the exit code. */
-import type { ResponseCounts } from 'aymara-ai';
+import type { ResponseCounts } from 'aymara-ai/analysis';
 import { escapeText } from './escape.js';
 import { EXIT } from './exit.js';
 import { formatRate, ratePair } from './rate.js';

@@ -3,7 +3,8 @@
  * actions), so eval failures show in the CI's own test UI. Built with `junit-report-builder`, loaded only when
  * this format is asked for.
  */
-import type { ComparedCase, EvalScoredResponse, RunComparison } from 'aymara-ai';
+import type { EvalScoredResponse } from 'aymara-ai';
+import type { ComparedCase, RunComparison } from 'aymara-ai/analysis';
 import { escapeText } from './escape.js';
 import { clipText } from './markdown.js';
 import type { GateCheck } from './gate.js';

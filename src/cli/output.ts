@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
-import type { EvalScoredResponse, ResponseCounts, ResponsesSummary } from 'aymara-ai';
+import type { EvalScoredResponse } from 'aymara-ai';
+import type { ResponseCounts, ResponsesSummary } from 'aymara-ai/analysis';
 import { escapeText } from './escape.js';
 import type { GateCheck } from './gate.js';
 import { toJSONPretty } from './json.js';

@@ -3,7 +3,7 @@
  * json, markdown, junit, html) and by the GitHub integration (job summary, annotations, step outputs, pull-request
  * comment). Text in here comes from the server: each renderer escapes it for where it lands.
  */
-import type { CaseOutcome, ResponseCounts, ResponsesSummary } from 'aymara-ai';
+import type { CaseOutcome, ResponseCounts, ResponsesSummary } from 'aymara-ai/analysis';
 import type { GateCheck } from './gate.js';
 
 /** The eval the runs belong to, as far as it could be read. */

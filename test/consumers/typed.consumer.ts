@@ -12,7 +12,6 @@ import AymaraAIDefault, {
   NotFoundError,
   OffsetPage,
   VERSION,
-  summarizeResponses,
   type ClientOptions,
   type ErrorCode,
   type EvalScoredResponse,
@@ -21,8 +20,8 @@ import AymaraAIDefault, {
   type ListResponsesParams,
   type Middleware,
   type RequestOptions,
-  type ResponsesSummary,
 } from 'aymara-ai';
+import { summarizeResponses, type ResponsesSummary } from 'aymara-ai/analysis';
 import { generateResponses, startMockServer, type MockFixtures, type MockServer } from 'aymara-ai/testing';
 
 const RUN = '3f1c9a52-consumer-ts';

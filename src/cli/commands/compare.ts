@@ -1,5 +1,5 @@
 /** `aymara-ai compare`: a candidate run against a baseline run of the same eval, prompt by prompt. */
-import { compareRuns } from 'aymara-ai';
+import { compareRuns } from 'aymara-ai/analysis';
 import { formatOf, type Command, type Render } from '../command.js';
 import { compareGates, compareJSON, compareMarkdown, compareTable, type Comparison } from '../compare-report.js';
 import { FLAGS } from '../flags.js';

@@ -1,5 +1,6 @@
 /** `aymara-ai responses`: every scored response of a run, streamed or as one document. */
-import { SummaryBuilder, type EvalScoredResponse } from 'aymara-ai';
+import { type EvalScoredResponse } from 'aymara-ai';
+import { SummaryBuilder } from 'aymara-ai/analysis';
 import { formatOf, oneRun, type Command, type Render } from '../command.js';
 import { FLAGS } from '../flags.js';
 import { failUnderCheck, verdict, type GateCheck } from '../gate.js';

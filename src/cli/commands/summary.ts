@@ -1,5 +1,5 @@
 /** `aymara-ai summary`: a run's totals and pass rate, overall and by content type. */
-import { SummaryBuilder } from 'aymara-ai';
+import { SummaryBuilder } from 'aymara-ai/analysis';
 import { formatOf, oneRun, type Command, type Render } from '../command.js';
 import { FLAGS } from '../flags.js';
 import { failUnderCheck, verdict } from '../gate.js';
