@@ -3,7 +3,17 @@ import { defineConfig } from 'tsup';
 import type { Plugin } from 'esbuild';
 
 const entry = { index: 'src/index.ts', analysis: 'src/analysis.ts', 'testing/index': 'src/testing/index.ts', 'testing/msw': 'src/testing/msw.ts' };
-const shared = { entry, target: 'node22', platform: 'node', sourcemap: true, dts: true, splitting: false, treeshake: true } as const;
+// Members marked @internal (the client's request entry, resources' constructors) are left out of the published
+// types: editors never offer them.
+const shared = {
+  entry,
+  target: 'node22',
+  platform: 'node',
+  sourcemap: true,
+  dts: { compilerOptions: { stripInternal: true } },
+  splitting: false,
+  treeshake: true,
+} as const;
 
 /** The edge build takes undici.edge.ts for undici.ts: no computed `import()` in a Worker bundle. */
 const edgeUndici: Plugin = {

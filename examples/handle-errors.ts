@@ -5,6 +5,7 @@
  *
  * `npm run demo` runs it against the bundled mock API.
  */
+import { createServer } from 'node:net';
 import { AymaraAI, AymaraAPIError, AymaraConnectionError, AymaraError, AymaraInputError, AuthenticationError, NotFoundError } from 'aymara-ai';
 
 const evalRunUUID = process.argv[2] ?? process.env.AYMARA_AI_EVAL_RUN_UUID ?? 'some-run';
@@ -33,8 +34,17 @@ await attempt('A wrong key', async () => {
   await using other = new AymaraAI({ apiKey: 'not-the-key' });
   await other.evals.runs.listResponses(evalRunUUID);
 });
+/** A loopback port nothing listens on: one the system just gave out and took back. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 await attempt('Nobody listening', async () => {
-  await using offline = new AymaraAI({ baseURL: 'http://127.0.0.1:9', maxRetries: 0, timeout: 2_000 });
+  await using offline = new AymaraAI({ baseURL: `http://127.0.0.1:${await closedPort()}`, maxRetries: 0, timeout: 2_000 });
   await offline.evals.runs.listResponses(evalRunUUID);
 });
 await attempt('Aborted by the caller', () => client.evals.runs.listResponses(evalRunUUID, {}, { signal: AbortSignal.abort() }));

@@ -11,7 +11,7 @@ export type { AymaraRequest, AymaraResponse, Middleware, Next } from './core/pip
 export type { FetchLike } from './core/types.js';
 export type { Logger, LogLevel } from './core/log.js';
 export { APIPromise, type WithResponse } from './core/api-promise.js';
-export { OffsetPage, PagePromise, type OffsetPageBody } from './core/pagination.js';
+export { OffsetPage, PagePromise, type AnyPage, type ItemOf, type OffsetPageBody } from './core/pagination.js';
 export {
   AymaraError,
   AymaraInputError,

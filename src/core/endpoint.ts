@@ -4,7 +4,7 @@
 import type * as z from 'zod/mini';
 import type { APIPromise } from './api-promise.js';
 import type { RequestOptions } from './config.js';
-import type { OffsetPageBody, PagePromise } from './pagination.js';
+import type { OffsetPage, OffsetPageBody, PagePromise } from './pagination.js';
 import { checkPathParam, type ParamsSchema } from './validate.js';
 
 /**
@@ -60,5 +60,8 @@ export interface APIClient {
   /** @internal */
   _request<T>(endpoint: Endpoint<T>, options: RequestOptions | undefined): APIPromise<T>;
   /** @internal */
-  _requestPage<Item, Body extends OffsetPageBody<Item>>(endpoint: ListEndpoint<Item, Body>, options: RequestOptions | undefined): PagePromise<Item, Body>;
+  _requestPage<Item, Body extends OffsetPageBody<Item>>(
+    endpoint: ListEndpoint<Item, Body>,
+    options: RequestOptions | undefined,
+  ): PagePromise<OffsetPage<Item, Body>>;
 }

@@ -16,7 +16,7 @@ export interface ListCall<Body> {
  * Starts a limit/offset list: requests its first page now and gives the pages what they need to fetch the rest.
  * Each page remembers whether one of its attempts met a 429, so the iteration that starts from it starts slow.
  */
-export function requestList<Item, Body extends OffsetPageBody<Item>>(call: ListCall<Body>): PagePromise<Item, Body> {
+export function requestList<Item, Body extends OffsetPageBody<Item>>(call: ListCall<Body>): PagePromise<OffsetPage<Item, Body>> {
   const firstOffset = (call.params.offset as number | undefined) ?? 0;
   const requestedLimit = call.params.limit as number | undefined;
 
@@ -42,5 +42,5 @@ export function requestList<Item, Body extends OffsetPageBody<Item>>(call: ListC
     },
   };
   const { response, toPage } = send({ offset: firstOffset });
-  return new PagePromise<Item, Body>(response, toPage);
+  return new PagePromise<OffsetPage<Item, Body>>(response, toPage);
 }

@@ -82,23 +82,28 @@ export class OffsetPage<Item, Body extends OffsetPageBody<Item> = OffsetPageBody
   }
 }
 
+/** Any page of any list. */
+export type AnyPage = OffsetPage<unknown, OffsetPageBody<unknown>>;
+
+/** The item type of a page type. */
+export type ItemOf<Page> = Page extends { readonly items: readonly (infer Item)[] } ? Item : never;
+
 /**
- * The result of a list call, an `APIPromise` of its first page: `await` it for the page, `for await` it for every
+ * The result of a list call, an `APIPromise` of its first page (typed by its name, `EvalRunsPage`...): `await` it for the page, `for await` it for every
  * item across pages, or `iterPages()` for page after page. The first page is requested at the call; iterating
  * reuses it and goes on from there.
  */
-export class PagePromise<Item, Body extends OffsetPageBody<Item> = OffsetPageBody<Item>>
-  extends APIPromise<OffsetPage<Item, Body>>
-  implements AsyncIterable<Item>
-{
+export class PagePromise<Page extends AnyPage> extends APIPromise<Page> implements AsyncIterable<ItemOf<Page>> {
   /** Every page from the first on, fetched ahead with up to `pageConcurrency` in flight, in order. */
-  async *iterPages(): AsyncGenerator<OffsetPage<Item, Body>, void, undefined> {
-    yield* (await this).iterPages();
+  async *iterPages(): AsyncGenerator<Page, void, undefined> {
+    // Every page of a list is of the list's one page type.
+    yield* (await this).iterPages() as AsyncGenerator<Page, void, undefined>;
   }
 
   /** Every item of the list from the first page's offset on, in order, fetching pages as needed. */
-  [Symbol.asyncIterator](): AsyncIterableIterator<Item> {
-    return itemsOf(this.iterPages());
+  [Symbol.asyncIterator](): AsyncIterableIterator<ItemOf<Page>> {
+    // A page's items are its item type by construction; the compiler cannot see through the generic.
+    return itemsOf(this.iterPages() as AsyncGenerator<{ readonly items: readonly ItemOf<Page>[] }, void, undefined>);
   }
 
   override get [Symbol.toStringTag](): string {

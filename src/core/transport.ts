@@ -274,6 +274,12 @@ function transportError(request: AymaraRequest, cause: unknown): unknown {
   if (/Proxy Authentication Required \(407\)|Proxy response \(407\)/.test(messages(cause)) || hidden407(cause)) {
     return makeAPIError(407, {}, '');
   }
+  // fetch refuses some ports outright (the Fetch standard's "bad ports": 1, 9, 6000, ...): no retry can change that.
+  if ((cause as { cause?: { message?: unknown } } | undefined)?.cause?.message === 'bad port') {
+    return new AymaraInputError(
+      `Request not sent: fetch refuses to connect to port ${new URL(request.url).port} (a port the Fetch standard blocks); use another port in the base URL`,
+    );
+  }
   const bad = invalidHeader(request.headers);
   if (bad !== undefined) {
     const name = SECRET_HEADERS.has(bad) ? bad : JSON.stringify(bad.length > 40 ? `${bad.slice(0, 40)}...` : bad);

@@ -62,7 +62,7 @@ export class Evals {
    * ```
    * @throws AymaraInputError before sending when `evalUUID` or a parameter is invalid.
    */
-  listPrompts(evalUUID: string, params?: ListPromptsParams, options?: RequestOptions): PagePromise<EvalPrompt, EvalPromptsPageBody> {
+  listPrompts(evalUUID: string, params?: ListPromptsParams, options?: RequestOptions): PagePromise<EvalPromptsPage> {
     return this.#client._requestPage(
       {
         method: 'GET',

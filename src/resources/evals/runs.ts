@@ -58,7 +58,7 @@ export class Runs {
    * ```
    * @throws AymaraInputError before sending when a parameter is invalid.
    */
-  list(params?: ListRunsParams, options?: RequestOptions): PagePromise<EvalRun, EvalRunsPageBody> {
+  list(params?: ListRunsParams, options?: RequestOptions): PagePromise<EvalRunsPage> {
     return this.#client._requestPage(
       { method: 'GET', path: path`/v2/eval-runs`, params, paramsSchema: ListRunsParamsSchema, responseSchema: EvalRunsPageSchema },
       options,
@@ -103,7 +103,7 @@ export class Runs {
    * ```
    * @throws AymaraInputError before sending when `evalRunUUID` or a parameter is invalid.
    */
-  listResponses(evalRunUUID: string, params?: ListResponsesParams, options?: RequestOptions): PagePromise<EvalScoredResponse, EvalScoredResponsesPageBody> {
+  listResponses(evalRunUUID: string, params?: ListResponsesParams, options?: RequestOptions): PagePromise<EvalScoredResponsesPage> {
     return this.#client._requestPage(
       {
         method: 'GET',
