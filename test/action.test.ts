@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYAML } from 'yaml';
 import { startMockServer, type MockFixtures, type MockServer } from 'aymara-ai/testing';
 import { CLI, ensureBuiltBeforeAll, ROOT } from './cli-harness.js';
-import { readAction, runAction, type ActionFile, type ActionRun } from './helpers/action-runner.js';
+import { evaluate, interpolate, readAction, runAction, type ActionFile, type ActionRun } from './helpers/action-runner.js';
 import { expectInert } from './helpers/inert.js';
 import { startMockGitHub, type MockGitHub } from './helpers/mock-github.js';
 
@@ -154,6 +154,21 @@ async function simulate({ inputs, event = 'pull_request', pr = 42, token = TOKEN
 const gate = (run: ActionRun) => run.steps.find((s) => s.step.id === 'gate');
 const upload = (run: ActionRun) => run.steps.find((s) => s.step.uses?.startsWith('actions/upload-artifact@'));
 const ours = () => (github.comments.get(42) ?? []).filter((c) => c.body.startsWith('<!-- aymara-ai:'));
+
+// --- the simulated runner itself -----------------------------------------------------------------------------------
+
+describe('the simulated runner', () => {
+  it('evaluates expressions as a runner does: contexts, status functions, comparisons, || and &&', () => {
+    const context = { inputs: { html: 'a.html', junit: '' }, steps: { gate: { outputs: { verdict: 'PASS' } } }, github: { token: 't' } };
+    const ok = { failed: false };
+    expect(evaluate("always() && inputs.html != ''", context, { failed: true })).toBe(true);
+    expect(evaluate("success() && inputs.junit != ''", context, ok)).toBe(false);
+    expect(evaluate("steps.gate.outputs.verdict == 'pass'", context, ok)).toBe(true);
+    expect(evaluate("inputs.junit || 'none'", context, ok)).toBe('none');
+    expect(evaluate("!failure() && (github.token == 't')", context, ok)).toBe(true);
+    expect(interpolate('x-${{ steps.gate.outputs.missing }}-${{ github.token }}', context)).toBe('x--t');
+  });
+});
 
 // --- the action file -----------------------------------------------------------------------------------------------
 
@@ -384,6 +399,7 @@ describe('in a simulated runner, against the mock Aymara API and a mock GitHub A
     expect(gate(run)?.code).toBe(5);
     expect(gate(run)?.stderr).toMatch(/not finished: candidate run run-pending is not finished/);
     expect(upload(run)?.ran).toBe(true);
+    expect(run.outputs.verdict).toBe('');
     expect(github.comments.get(43)).toBeUndefined();
   });
 
