@@ -2,10 +2,11 @@
  * Runs the BUILT `aymara-ai` bin (dist/cli.js) as users run it: a child process with piped stdio, against a
  * server on loopback. Children are spawned asynchronously, since the mock server lives in the test's process.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, expect, inject } from 'vitest';
 
@@ -66,7 +67,11 @@ export function childEnv(options: RunOptions): NodeJS.ProcessEnv {
 
 /** Runs `node dist/cli.js ...args` with piped stdio (so stderr is not a TTY) and collects what it printed. */
 export function runCLI(args: readonly string[], options: RunOptions): Promise<Run> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: childEnv(options), stdio: ['ignore', 'pipe', 'pipe'] });
+  return collect(spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: childEnv(options), stdio: ['ignore', 'pipe', 'pipe'] }));
+}
+
+/** What a child with piped stdout and stderr printed, once it has ended. */
+export function collect(child: ChildProcessByStdio<null, Readable, Readable>): Promise<Run> {
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -117,7 +117,7 @@ describe('Markdown', () => {
   it('mdText: no markup, no HTML, no cell break, no new line from the server', () => {
     expect(mdText('a | b')).toBe('a \\| b');
     expect(mdText('<img src=x onerror=alert(1)> & co')).toBe('&lt;img src=x onerror=alert(1)&gt; &amp; co');
-    expect(mdText('**bold** _it_ `code` [link](http://x) ~~s~~ $x$')).toBe('\\*\\*bold\\*\\* \\_it\\_ \\`code\\` \\[link\\](http://x) \\~\\~s\\~\\~ \\$x\\$');
+    expect(mdText('**bold** _it_ `code` [link](http://x) ~~s~~ $x$')).toBe('\\*\\*bold\\*\\* \\_it\\_ \\`code\\` \\[link\\](`http://x`) \\~\\~s\\~\\~ \\$x\\$');
     expect(mdText('line\n# heading')).toBe('line\\\\n# heading');
     expect(mdText('back\\slash')).toBe('back\\\\slash');
   });

@@ -1,10 +1,13 @@
 /**
  * GitHub Actions: when `GITHUB_ACTIONS=true`, `summary` and `compare` append their markdown report to the job
- * summary (`$GITHUB_STEP_SUMMARY`) and annotate failed or regressed prompts with `::error`, so the result shows
- * on the run's page and in the pull request, not only in the log.
+ * summary (`$GITHUB_STEP_SUMMARY`), annotate failed or regressed prompts with `::error`, write their figures as
+ * step outputs (`$GITHUB_OUTPUT`) and, with `--pr-comment`, keep one comment on the pull request current, so the
+ * result shows on the run's page and in the pull request, not only in the log.
  */
 import { appendFile } from 'node:fs/promises';
 import { escapeText } from './escape.js';
+import { stepOutputs, writeStepOutputs } from './github/outputs.js';
+import { publishPRComment } from './github/pr-comment.js';
 import { clipText } from './markdown.js';
 import type { GateReport } from './report-model.js';
 
@@ -71,10 +74,20 @@ export interface GitHubReport {
   prComment: boolean;
 }
 
+/** A `::warning` workflow command: shown in the log and on the run's page, where a missing permission is noticed. */
+export function warnInActions(message: string): void {
+  process.stderr.write(`::warning::${escapeData(message)}\n`);
+}
+
 /**
  * Everything a command shows in GitHub Actions: the job summary, the annotations, the step outputs and, with
  * `--pr-comment`, the pull request's comment. Nothing here changes the exit code.
  */
-export async function publishToGitHub({ markdown, annotations }: GitHubReport): Promise<void> {
-  await reportToGitHub(markdown, annotations);
+export async function publishToGitHub({ report, markdown, annotations, prComment }: GitHubReport, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  await appendStepSummary(markdown, env);
+  process.stderr.write(errorAnnotations(annotations));
+  await writeStepOutputs(stepOutputs(report), env, warnInActions);
+  if (prComment) {
+    await publishPRComment(report, markdown, { env, warn: warnInActions, note: (message) => process.stderr.write(`note: ${escapeText(message)}\n`) });
+  }
 }

@@ -4,16 +4,39 @@
  */
 import { escapeText } from './escape.js';
 
-/** Server text as plain Markdown text: control characters escaped, markup and HTML characters neutralised. */
-export function mdText(text: string): string {
+/**
+ * What GitHub acts on in a comment or a job summary, whatever the markup around it: an `@mention` (notifies a user
+ * or a team; an e-mail address is taken whole), an issue or pull-request reference (`#12`, `owner/repo#12`,
+ * `GH-12`) and an autolinked URL (a link to an issue cross-references it). A backslash does not stop any of them;
+ * a code span does, and unlike a zero-width space it leaves no invisible character in a log or a pasted name.
+ */
+const GITHUB_ACTIVE = /[\w.+-]*@[a-z0-9][\w.-]*(?:\/[\w.-]+)?|(?:[\w.-]+\/[\w.-]+)?#\d+|\bgh-\d+|\b(?:https?|ftp):\/\/[^\s<>()]+|\bwww\.[^\s<>()]+/gi;
+
+/** Text as plain Markdown: markup and HTML characters neutralised (the text has been through escapeText). */
+function mdPlain(text: string): string {
   return (
-    escapeText(text)
+    text
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')
       .replace(/>/g, '&gt;')
       // Only what is markup inside a line (reports put server text mid-line, never at a line's start).
       .replace(/[\\`*_[\]|~$]/g, '\\$&')
   );
+}
+
+/**
+ * Server text as plain Markdown text: control characters escaped, markup and HTML characters neutralised, and
+ * mentions, issue references and links put in code spans, so the text can neither notify anyone nor link an issue.
+ */
+export function mdText(text: string): string {
+  const safe = escapeText(text);
+  let out = '';
+  let last = 0;
+  for (const match of safe.matchAll(GITHUB_ACTIVE)) {
+    out += mdPlain(safe.slice(last, match.index)) + mdCode(match[0]);
+    last = match.index + match[0].length;
+  }
+  return out + mdPlain(safe.slice(last));
 }
 
 /** An identifier in a code span: shown verbatim (a code span renders no markup), fenced past any backticks inside. */
