@@ -7,7 +7,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ResponsesSummary } from 'aymara-ai';
+import type { ResponsesSummary } from 'aymara-ai/analysis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { publishToGitHub } from '../src/cli/github.js';
 import { formatOutput, stepOutputs } from '../src/cli/github/outputs.js';
