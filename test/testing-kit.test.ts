@@ -124,7 +124,7 @@ const backends: { name: string; start(fixtures: MockFixtures): Promise<Backend> 
   },
 ];
 
-describe.each(backends)('$name', ({ start }) => {
+describe.each(backends)('$name', ({ name, start }) => {
   let backend: Backend;
   let client: AymaraAI;
 
@@ -197,6 +197,13 @@ describe.each(backends)('$name', ({ start }) => {
       expect(one).toMatchObject({ route: 'run', params: { eval_run_uuid: ODD_RUN }, eval_run_uuid: ODD_RUN });
 
       const bad = await backend.get('/v2/eval-runs/%E0%A4%A/responses', { 'x-api-key': KEY });
+      // msw 2 decodes the path itself before any handler runs, and fails its own way (a 500 of its own): the kit
+      // never sees such a request there. The SDK never sends one: it encodes well-formed strings only.
+      if (process.env.MSW_MAJOR === '2' && name.startsWith('mockAymaraHandlers')) {
+        expect(bad.status).toBe(500);
+        expect(backend.api.requests).toHaveLength(2);
+        return;
+      }
       expect(bad.status).toBe(404);
       expect(await bad.json()).toMatchObject({ error: { code: 'resource.not_found', message: expect.stringMatching(/^No route for GET /) } });
       expect(backend.api.requests[2]).toMatchObject({ route: undefined, params: {}, eval_run_uuid: undefined });
