@@ -4,5 +4,5 @@
  * McNemar's exact test). An entry of its own, so an app that only reads the API never bundles it, CommonJS included.
  * @packageDocumentation
  */
-export { summarizeResponses, SummaryBuilder, type ResponsesSummary, type ResponseCounts } from './summary.js';
+export { summarizeResponses, SummaryBuilder, type Countable, type ResponsesSummary, type ResponseCounts } from './summary.js';
 export { compareRuns, mcnemarExact, type RunComparison, type ComparedCase, type CaseOutcome, type ComparableResponse, type McNemarResult } from './compare.js';

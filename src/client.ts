@@ -2,7 +2,7 @@ import { APIPromise, requestIdOf } from './core/api-promise.js';
 import { authMiddleware } from './core/auth.js';
 import { captureCallSite, withCallSite, type CallSite } from './core/call-site.js';
 import { checkRequestOptions, resolveConfig, type ClientOptions, type RequestOptions, type ResolvedConfig } from './core/config.js';
-import { resolvePath, type APIClient, type Endpoint, type ListEndpoint } from './core/endpoint.js';
+import { resolvePath, type Endpoint, type ListEndpoint } from './core/endpoint.js';
 import { redact } from './core/errors.js';
 import { Lifecycle } from './core/lifecycle.js';
 import { requestList } from './core/list.js';
@@ -55,7 +55,7 @@ interface Call {
  * await client.close();
  * ```
  */
-export class AymaraAI implements APIClient, AsyncDisposable {
+export class AymaraAI implements AsyncDisposable {
   /** Evals, their prompts and their runs. */
   readonly evals: Evals;
   /** The base URL requests go to (no trailing slash). */

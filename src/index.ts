@@ -88,4 +88,4 @@ export {
   type UpdatedByOrganization,
   type UpdatedByWorkspace,
 } from './schemas/eval-scored-response.js';
-export type { ValidationIssue } from './core/errors.js';
+export type { APIErrorInit, HeadersLike, ValidationIssue } from './core/errors.js';

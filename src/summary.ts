@@ -29,7 +29,7 @@ export interface ResponsesSummary extends ResponseCounts {
 }
 
 /** The fields a summary reads; a missing `content_type` counts as `'text'`, its documented default. */
-type Countable = Pick<EvalScoredResponse, 'is_passed' | 'exclude_from_scoring'> & Partial<Pick<EvalScoredResponse, 'ai_refused' | 'content_type'>>;
+export type Countable = Pick<EvalScoredResponse, 'is_passed' | 'exclude_from_scoring'> & Partial<Pick<EvalScoredResponse, 'ai_refused' | 'content_type'>>;
 
 function emptyCounts(): ResponseCounts {
   return { total: 0, passed: 0, failed: 0, refused: 0, excluded: 0, unscored: 0, passRate: null };

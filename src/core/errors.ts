@@ -70,9 +70,10 @@ export class AymaraResponseValidationError extends AymaraError {
 }
 
 /** Response headers as the pipeline carries them (lower-case names), or a WHATWG `Headers`. */
-type HeadersLike = Headers | Readonly<Record<string, string>>;
+export type HeadersLike = Headers | Readonly<Record<string, string>>;
 
-interface APIErrorInit {
+/** What an `AymaraAPIError` is made of (the SDK makes them; exported for tests that build one). */
+export interface APIErrorInit {
   status: number;
   code: ErrorCode | undefined;
   message: string;

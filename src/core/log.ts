@@ -2,9 +2,11 @@ import { AymaraInputError, redact } from './errors.js';
 import { shownHeaderValue } from './headers.js';
 import type { Middleware } from './pipeline.js';
 
-const LOG_LEVELS = ['off', 'error', 'warn', 'info', 'debug'] as const;
+/** How much the SDK logs, from nothing to every attempt's headers. */
+export type LogLevel = 'off' | 'error' | 'warn' | 'info' | 'debug';
+
+const LOG_LEVELS: readonly LogLevel[] = ['off', 'error', 'warn', 'info', 'debug'];
 /** How much the client logs: `'off'`, `'error'`, `'warn'` (the default), `'info'` (a line per attempt), `'debug'` (with headers). */
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** A console-compatible sink. `console` is the default. */
 export interface Logger {
