@@ -1,0 +1,58 @@
+/**
+ * The server's text in the HTML report: escaped for where it lands, so that nothing it holds can become markup,
+ * leave an attribute, run, or read differently from what it is.
+ *
+ * Two steps, in this order. The characters special to HTML (`& < > " '`) become entities, which suffices for text
+ * and for double- or single-quoted attribute values alike (the report writes no unquoted attribute and puts no
+ * server text in a URL, a style or a tag name). Then the characters the CLI never shows raw anywhere (controls,
+ * NUL, bidirectional overrides and isolates, zero-width characters, lone surrogates) become visible escapes such as
+ * `\u202e`: a U+202E in a prompt would otherwise reverse what a reviewer reads, so it is shown, not obeyed.
+ */
+import { escapeTextWith } from '../escape.js';
+
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const SPECIAL = /[&<>"']/g;
+
+/** Markup-special characters as entities: for strings the report itself wrote (already free of controls). */
+export function escapeHTML(text: string): string {
+  return text.replace(SPECIAL, (char) => ENTITIES[char] ?? char);
+}
+
+/** A visible escape, marked so it cannot pass for text that merely looks like one (the CSS sets it apart). */
+const marked = (_char: string, escaped: string) => `<span class="esc">${escaped}</span>`;
+
+/**
+ * Server text inside an attribute value or a `<title>`: every unsafe character as a visible escape, line breaks
+ * included, with no markup (none is allowed or rendered there).
+ */
+export function plain(text: string): string {
+  return escapeTextWith(escapeHTML(text), (_char, escaped) => escaped);
+}
+
+/** Server text in an SVG `<text>`: as `plain()`, with each escape in a `<tspan>` the CSS sets apart. */
+export function svgText(text: string): string {
+  return escapeTextWith(escapeHTML(text), (_char, escaped) => `<tspan class="esc">${escaped}</tspan>`);
+}
+
+/** Server text on one line of the page (a name, a category, a gate's reason): escapes visible and marked. */
+export function inline(text: string): string {
+  return escapeTextWith(escapeHTML(text), marked);
+}
+
+/**
+ * Server text as a block (a prompt, an answer, an explanation): line breaks and tabs kept (the CSS shows them with
+ * `white-space: pre-wrap`), CRLF read as one break, every other unsafe character a marked visible escape.
+ */
+export function block(text: string): string {
+  return escapeTextWith(escapeHTML(text.replace(/\r\n/g, '\n')), (char, escaped) => (char === '\n' || char === '\t' ? char : marked(char, escaped)));
+}
+
+/**
+ * At most `max` UTF-16 units of `text`, never ending inside a surrogate pair; `rest` is how many were left out.
+ * The report keeps its size bounded this way, whatever the server sends; json keeps the whole text.
+ */
+export function clip(text: string, max: number): { text: string; rest: number } {
+  if (text.length <= max) return { text, rest: 0 };
+  const end = /[\ud800-\udbff]/.test(text.charAt(max - 1)) ? max - 1 : max;
+  return { text: text.slice(0, end), rest: text.length - end };
+}

@@ -1,0 +1,138 @@
+/**
+ * The prompts a reviewer reads: the failing ones of a summary, the regressed, fixed and still-failing ones of a
+ * comparison, grouped by category. Each shows the question, the answer and the judge's explanation.
+ *
+ * A run can have tens of thousands of prompts, and the report must stay a file a browser opens at once: each group
+ * shows its first `GROUP_LIMIT` prompts, each text its first characters, and a budget caps the lists as a whole
+ * (so ten thousand one-prompt categories cannot grow the file either); whatever is left out is counted, and the
+ * json and csv reports have all of it.
+ */
+import type { CaseOutcome } from 'aymara-ai';
+import type { ComparedPrompt, PromptCase } from '../report-model.js';
+import { UNCATEGORISED_LABEL } from './figures.js';
+import { block, clip, escapeHTML, inline } from './escape.js';
+
+/** Prompts shown per category group; the rest are counted. */
+export const GROUP_LIMIT = 50;
+/** Characters shown of a prompt, an answer or an explanation. */
+export const TEXT_LIMIT = 3000;
+/** A group with more prompts than this shows the first `PREVIEW` and folds the rest, so one category cannot bury the others. */
+const OPEN_LIMIT = 5;
+const PREVIEW = 3;
+/** Characters of markup all the lists together may take (the rest of the report is small next to them). */
+export const LIST_BUDGET = 3_500_000;
+
+/** What is left of the lists' budget as the report is written. */
+export interface Budget {
+  left: number;
+}
+
+export const newBudget = (): Budget => ({ left: LIST_BUDGET });
+
+export const MORE_HINT = 'the full list is in the json and csv reports';
+
+function clippedBlock(text: string): string {
+  const { text: shown, rest } = clip(text, TEXT_LIMIT);
+  return rest > 0 ? `${block(shown)}<span class="clipped"> … (${rest} more characters in the json report)</span>` : block(shown);
+}
+
+function answerCell(c: PromptCase): string {
+  if (c.content_type !== 'text') {
+    // A file reference is shown as text, never fetched or linked: the report makes no request and carries no URL.
+    const what = c.content_type === 'image' ? 'image' : c.content_type === 'video' ? 'video' : 'file';
+    return `<span class="none">${escapeHTML(what)} answer, not shown; file:</span> <code class="t">${inline(clip(c.answer, TEXT_LIMIT).text)}</code>`;
+  }
+  return c.answer === '' ? '<span class="none">(empty)</span>' : clippedBlock(c.answer);
+}
+
+const OUTCOME_LABEL: Record<CaseOutcome, string> = { passed: 'passed', failed: 'failed', unscored: 'unscored', excluded: 'excluded', missing: 'missing' };
+
+function meta(c: PromptCase, compared: ComparedPrompt | undefined): string {
+  const parts: string[] = [];
+  if (compared) {
+    parts.push(
+      `<span>baseline <span class="tag ${compared.baseline}">${OUTCOME_LABEL[compared.baseline]}</span> → candidate <span class="tag ${compared.candidate}">${OUTCOME_LABEL[compared.candidate]}</span></span>`,
+    );
+  } else {
+    parts.push('<span class="tag failed">failed</span>');
+  }
+  if (c.refused) parts.push('<span class="tag refused">refused</span>');
+  if (typeof c.confidence === 'number' && Number.isFinite(c.confidence)) parts.push(`<span>confidence ${escapeHTML(String(c.confidence))}</span>`);
+  parts.push(`<code class="t">${inline(c.prompt_uuid)}</code>`);
+  return `<div class="meta">${parts.join('')}</div>`;
+}
+
+function renderCase(c: PromptCase, kind: string, compared: ComparedPrompt | undefined): string {
+  const prompt = c.prompt === undefined ? '<span class="none">(the prompt could not be read)</span>' : clippedBlock(c.prompt);
+  const explanation = c.explanation ? clippedBlock(c.explanation) : '<span class="none">(no explanation)</span>';
+  return `<article class="case ${kind}">${meta(c, compared)}<dl><dt>Prompt</dt><dd class="text">${prompt}</dd><dt>Answer</dt><dd class="text">${answerCell(c)}</dd><dt>Explanation</dt><dd class="text">${explanation}</dd></dl></article>`;
+}
+
+/** The category groups, in the order the figures use: by name, uncategorised last, unknown (no prompts) alone. */
+export function groupByCategory<C extends PromptCase>(cases: readonly C[]): { category: string | null | undefined; cases: C[] }[] {
+  // A Map: category names come from the server, and `__proto__` must be a group like any other.
+  const groups = new Map<string | null | undefined, C[]>();
+  for (const c of cases) {
+    const group = groups.get(c.category);
+    if (group) group.push(c);
+    else groups.set(c.category, [c]);
+  }
+  const rank = (category: string | null | undefined) => (typeof category === 'string' ? 0 : category === null ? 1 : 2);
+  return [...groups]
+    .map(([category, list]) => ({ category, cases: list }))
+    .sort((a, b) => rank(a.category) - rank(b.category) || (a.category ?? '').localeCompare(b.category ?? '', 'en'));
+}
+
+function groupName(category: string | null | undefined): string {
+  if (category === undefined) return 'All prompts';
+  if (category === null) return `<span class="unc">${UNCATEGORISED_LABEL}</span>`;
+  return `<span class="t">${inline(category)}</span>`;
+}
+
+/**
+ * One section of prompts (`kind`: the CSS class of each case), grouped by category and capped. In the section that
+ * matters most (failing, regressed) each group shows its first few prompts and folds the rest; in the others
+ * (fixed, still failing) whole groups start folded, so the page opens on what needs a reviewer.
+ */
+export function renderPromptSection<C extends PromptCase>(options: {
+  title: string;
+  kind: string;
+  cases: readonly C[];
+  /** What each group's count is called: "failing", "regressed". */
+  noun: string;
+  budget: Budget;
+  folded?: boolean;
+  compared?: (c: C) => ComparedPrompt | undefined;
+  empty: string;
+}): string {
+  const { title, kind, cases, noun, budget } = options;
+  const parts = [`<section class="prompts ${kind}"><h2>${escapeHTML(title)} <span class="count">(${cases.length})</span></h2>`];
+  if (cases.length === 0) parts.push(`<p class="none">${escapeHTML(options.empty)}</p>`);
+  for (const group of groupByCategory(cases)) {
+    const items: string[] = [];
+    for (const c of group.cases.slice(0, GROUP_LIMIT)) {
+      const html = renderCase(c, kind, options.compared?.(c));
+      if (html.length > budget.left) {
+        budget.left = 0;
+        break;
+      }
+      budget.left -= html.length;
+      items.push(html);
+    }
+    const rest = group.cases.length - items.length;
+    const more = rest > 0 ? `<p class="more">and ${rest} more: ${MORE_HINT}.</p>` : '';
+    const heading = `${groupName(group.category)} <span class="count">${group.cases.length} ${escapeHTML(noun)}</span>`;
+    if (options.folded) {
+      parts.push(`<details class="group"><summary>${heading}</summary>${items.join('')}${more}</details>`);
+    } else if (items.length <= OPEN_LIMIT) {
+      parts.push(`<div class="group"><h3>${heading}</h3>${items.join('')}${more}</div>`);
+    } else {
+      const folded = items.length - PREVIEW;
+      parts.push(
+        `<div class="group"><h3>${heading}</h3>${items.slice(0, PREVIEW).join('')}<details class="rest"><summary>show ${folded} more</summary>${items.slice(PREVIEW).join('')}</details>${more}</div>`,
+      );
+    }
+  }
+  parts.push('</section>');
+  return parts.join('');
+}
