@@ -34,9 +34,17 @@ export function svgText(text: string): string {
   return escapeTextWith(escapeHTML(text), (_char, escaped) => `<tspan class="esc">${escaped}</tspan>`);
 }
 
-/** Server text on one line of the page (a name, a category, a gate's reason): escapes visible and marked. */
-export function inline(text: string): string {
-  return escapeTextWith(escapeHTML(text), marked);
+/** Characters of one line of server text the page shows, unless told otherwise; no name or reason needs more. */
+export const INLINE_LIMIT = 2000;
+
+/**
+ * Server text on one line of the page (a name, a category, a gate's reason): escapes visible and marked, and at
+ * most `max` characters, saying how many more there were, so no single string can swell the file.
+ */
+export function inline(text: string, max = INLINE_LIMIT): string {
+  const { text: shown, rest } = clip(text, max);
+  const escaped = escapeTextWith(escapeHTML(shown), marked);
+  return rest > 0 ? `${escaped}<span class="clipped">… (${rest} more characters)</span>` : escaped;
 }
 
 /**

@@ -14,6 +14,8 @@ export interface FigureRow {
 }
 
 export const UNCATEGORISED_LABEL = 'uncategorised';
+/** Characters of a category name shown in the table and the group headings; json has the whole name. */
+export const CATEGORY_CHARS = 200;
 export const OVERALL_LABEL = 'All prompts';
 
 /** How a rate reads on the chart and in the table: `71.2% (89/125)`, the scored count under the rate. */

@@ -9,7 +9,7 @@
  */
 import type { CaseOutcome } from 'aymara-ai';
 import type { ComparedPrompt, PromptCase } from '../report-model.js';
-import { UNCATEGORISED_LABEL } from './figures.js';
+import { CATEGORY_CHARS, UNCATEGORISED_LABEL } from './figures.js';
 import { block, clip, escapeHTML, inline } from './escape.js';
 
 /** Prompts shown per category group; the rest are counted. */
@@ -19,8 +19,11 @@ export const TEXT_LIMIT = 3000;
 /** A group with more prompts than this shows the first `PREVIEW` and folds the rest, so one category cannot bury the others. */
 const OPEN_LIMIT = 5;
 const PREVIEW = 3;
-/** Characters of markup all the lists together may take (the rest of the report is small next to them). */
-export const LIST_BUDGET = 3_500_000;
+/**
+ * Bytes of markup all the lists together may take: with the rest of the report (small next to them, every string in
+ * it clipped) the file stays under 5 MB whatever the server sends, escapes and multi-byte text included.
+ */
+export const LIST_BUDGET = 4_000_000;
 
 /** What is left of the lists' budget as the report is written. */
 export interface Budget {
@@ -40,7 +43,7 @@ function answerCell(c: PromptCase): string {
   if (c.content_type !== 'text') {
     // A file reference is shown as text, never fetched or linked: the report makes no request and carries no URL.
     const what = c.content_type === 'image' ? 'image' : c.content_type === 'video' ? 'video' : 'file';
-    return `<span class="none">${escapeHTML(what)} answer, not shown; file:</span> <code class="t">${inline(clip(c.answer, TEXT_LIMIT).text)}</code>`;
+    return `<span class="none">${escapeHTML(what)} answer, not shown; file:</span> <code class="t">${inline(c.answer)}</code>`;
   }
   return c.answer === '' ? '<span class="none">(empty)</span>' : clippedBlock(c.answer);
 }
@@ -68,25 +71,51 @@ function renderCase(c: PromptCase, kind: string, compared: ComparedPrompt | unde
   return `<article class="case ${kind}">${meta(c, compared)}<dl><dt>Prompt</dt><dd class="text">${prompt}</dd><dt>Answer</dt><dd class="text">${answerCell(c)}</dd><dt>Explanation</dt><dd class="text">${explanation}</dd></dl></article>`;
 }
 
-/** The category groups, in the order the figures use: by name, uncategorised last, unknown (no prompts) alone. */
-export function groupByCategory<C extends PromptCase>(cases: readonly C[]): { category: string | null | undefined; cases: C[] }[] {
-  // A Map: category names come from the server, and `__proto__` must be a group like any other.
-  const groups = new Map<string | null | undefined, C[]>();
-  for (const c of cases) {
-    const group = groups.get(c.category);
-    if (group) group.push(c);
-    else groups.set(c.category, [c]);
-  }
-  const rank = (category: string | null | undefined) => (typeof category === 'string' ? 0 : category === null ? 1 : 2);
-  return [...groups]
-    .map(([category, list]) => ({ category, cases: list }))
-    .sort((a, b) => rank(a.category) - rank(b.category) || (a.category ?? '').localeCompare(b.category ?? '', 'en'));
+/** A short key standing for a category; equal categories get equal keys, and the groups check equality exactly. */
+function shortKey(category: string | null | undefined): string {
+  if (typeof category !== 'string') return `\u0000${category}`;
+  if (category.length <= 256) return category;
+  let hash = 0x811c9dc5; // FNV-1a over the UTF-16 units
+  for (let i = 0; i < category.length; i++) hash = Math.imul(hash ^ category.charCodeAt(i), 0x01000193);
+  return `${category.slice(0, 128)}\u0000${category.length}:${(hash >>> 0).toString(16)}`;
+}
+
+type Group<C> = { category: string | null | undefined; cases: C[] };
+
+/**
+ * The category groups, in the order of the figures (`order`, the model's: by name, uncategorised last), any other
+ * after them in the order met; unknown (prompts unreadable) is one group. Nothing is sorted here: the order is the
+ * table's.
+ *
+ * Keyed by a short key, not by the name: V8 hashes a string of more than 16,383 characters by its length alone, so a
+ * map keyed by long names that share a length makes every lookup compare them all, and a few thousand hostile
+ * categories would take minutes. A short key hashes properly; names that share one are told apart exactly.
+ */
+export function groupByCategory<C extends PromptCase>(cases: readonly C[], order: readonly (string | null)[] = []): Group<C>[] {
+  // A Map, not an object: category names come from the server, and `__proto__` must be a group like any other.
+  const buckets = new Map<string, Group<C>[]>();
+  const groups: Group<C>[] = [];
+  const find = (category: string | null | undefined): Group<C> => {
+    const key = shortKey(category);
+    let bucket = buckets.get(key);
+    if (!bucket) buckets.set(key, (bucket = []));
+    let group = bucket.find((g) => g.category === category);
+    if (!group) {
+      group = { category, cases: [] };
+      bucket.push(group);
+      groups.push(group);
+    }
+    return group;
+  };
+  for (const category of order) find(category);
+  for (const c of cases) find(c.category).cases.push(c);
+  return groups.filter((g) => g.cases.length > 0);
 }
 
 function groupName(category: string | null | undefined): string {
   if (category === undefined) return 'All prompts';
   if (category === null) return `<span class="unc">${UNCATEGORISED_LABEL}</span>`;
-  return `<span class="t">${inline(category)}</span>`;
+  return `<span class="t">${inline(category, CATEGORY_CHARS)}</span>`;
 }
 
 /**
@@ -104,24 +133,36 @@ export function renderPromptSection<C extends PromptCase>(options: {
   folded?: boolean;
   compared?: (c: C) => ComparedPrompt | undefined;
   empty: string;
+  /** The categories in the figures' order. */
+  order: readonly (string | null)[];
 }): string {
   const { title, kind, cases, noun, budget } = options;
   const parts = [`<section class="prompts ${kind}"><h2>${escapeHTML(title)} <span class="count">(${cases.length})</span></h2>`];
   if (cases.length === 0) parts.push(`<p class="none">${escapeHTML(options.empty)}</p>`);
-  for (const group of groupByCategory(cases)) {
+  const groups = groupByCategory(cases, options.order);
+  for (const [g, group] of groups.entries()) {
+    if (budget.left <= 0) {
+      // Out of room: the remaining groups are counted in one line, not each given a heading.
+      const left = groups.slice(g);
+      const prompts = left.reduce((n, x) => n + x.cases.length, 0);
+      parts.push(`<p class="more">and ${prompts} more in ${left.length} more ${left.length === 1 ? 'category' : 'categories'}: ${MORE_HINT}.</p>`);
+      break;
+    }
     const items: string[] = [];
     for (const c of group.cases.slice(0, GROUP_LIMIT)) {
       const html = renderCase(c, kind, options.compared?.(c));
-      if (html.length > budget.left) {
+      const size = Buffer.byteLength(html);
+      if (size > budget.left) {
         budget.left = 0;
         break;
       }
-      budget.left -= html.length;
+      budget.left -= size;
       items.push(html);
     }
     const rest = group.cases.length - items.length;
     const more = rest > 0 ? `<p class="more">and ${rest} more: ${MORE_HINT}.</p>` : '';
     const heading = `${groupName(group.category)} <span class="count">${group.cases.length} ${escapeHTML(noun)}</span>`;
+    budget.left -= Buffer.byteLength(heading) + Buffer.byteLength(more);
     if (options.folded) {
       parts.push(`<details class="group"><summary>${heading}</summary>${items.join('')}${more}</details>`);
     } else if (items.length <= OPEN_LIMIT) {

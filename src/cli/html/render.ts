@@ -138,6 +138,7 @@ function renderSummary(report: SummaryReport): string {
     noun: 'failing',
     budget: newBudget(),
     empty: 'No prompt failed.',
+    order: report.byCategory.map((f) => f.category),
   });
   const title = `${VERDICT_TITLE[verdict]} · ${evalName(report)} · Aymara eval summary`;
   return document(title, `${header}${notes(report)}${about}${chart}${failing}`);
@@ -176,6 +177,7 @@ function renderCompare(report: CompareReport): string {
     report.prompts.available,
   );
   const budget = newBudget();
+  const order = report.byCategory.map((f) => f.category);
   const compared = (x: (typeof report.regressed)[number]) => x;
   const sections = [
     renderPromptSection({
@@ -185,6 +187,7 @@ function renderCompare(report: CompareReport): string {
       noun: 'regressed',
       budget,
       compared,
+      order,
       empty: 'No prompt regressed.',
     }),
     renderPromptSection({
@@ -194,6 +197,7 @@ function renderCompare(report: CompareReport): string {
       noun: 'fixed',
       budget,
       compared,
+      order,
       folded: true,
       empty: 'No prompt was fixed.',
     }),
@@ -204,6 +208,7 @@ function renderCompare(report: CompareReport): string {
       noun: 'still failing',
       budget,
       compared,
+      order,
       folded: true,
       empty: 'No prompt failed in both runs.',
     }),

@@ -1,15 +1,15 @@
 /** The chart's figures as a table: what a screen reader reads, and where anyone checks a figure. */
 import { formatChange } from '../compare-report.js';
 import { escapeHTML, inline } from './escape.js';
-import { changeClass, OVERALL_LABEL, rateWithCounts, UNCATEGORISED_LABEL, type FigureRow } from './figures.js';
+import { CATEGORY_CHARS, changeClass, OVERALL_LABEL, rateWithCounts, UNCATEGORISED_LABEL, type FigureRow } from './figures.js';
 
 /** At most this many category rows in the table; the json report has them all. */
-export const TABLE_CATEGORIES = 500;
+export const TABLE_CATEGORIES = 200;
 
 function categoryCell(row: FigureRow): string {
   if (row.kind === 'overall') return `<th scope="row">${OVERALL_LABEL}</th>`;
   if (row.category === null) return `<th scope="row"><span class="unc">${UNCATEGORISED_LABEL}</span></th>`;
-  return `<th scope="row"><span class="t">${inline(row.category)}</span></th>`;
+  return `<th scope="row"><span class="t">${inline(row.category, CATEGORY_CHARS)}</span></th>`;
 }
 
 const num = (value: string | number) => `<td class="num">${typeof value === 'number' ? value : escapeHTML(value)}</td>`;
