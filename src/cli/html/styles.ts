@@ -94,6 +94,10 @@ header.verdict,section{padding:12px;border-radius:8px}
 dl.facts,.case dl{grid-template-columns:minmax(0,1fr)}
 dl.facts dd{margin-bottom:6px}
 .case dt{padding-top:4px}
+table{font-size:.78rem}
+th,td{padding:4px 5px}
+td.num{white-space:normal}
+tbody th{min-width:7.5em}
 }
 @media print{
 :root{color-scheme:light;${LIGHT}}
