@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { escapeText } from '../../src/cli/escape.js';
 import { CSP, renderHTML } from '../../src/cli/html/render.js';
 import type { GateReport } from '../../src/cli/report-model.js';
 import {
@@ -18,6 +17,7 @@ import {
   hostileCompareWithoutPrompts,
   hostileSummaryReport,
   largeCompareReport,
+  shownInHTML,
 } from '../helpers/gate-reports.js';
 import { launchChromium, watchedPage, writeReport, type PageLog } from './chromium.js';
 
@@ -180,7 +180,7 @@ describe('hostile text shows as text', () => {
       for (const details of document.querySelectorAll('details')) details.open = true;
       return document.body.innerText;
     });
-    for (const hostile of HOSTILE_STRINGS) expect(text).toContain(escapeText(hostile));
+    for (const hostile of HOSTILE_STRINGS) expect(text).toContain(shownInHTML(hostile));
     expect(text).toContain(`long${'x'.repeat(2000)}`);
     expect(text).toContain('\\u202e'); // the override is shown, not obeyed
     expectQuiet(opened);

@@ -29,6 +29,7 @@ import type {
   RunInfo,
   SummaryReport,
 } from '../../src/cli/report-model.js';
+import { escapeText } from '../../src/cli/escape.js';
 import { slim, type SlimResponse } from '../../src/cli/slim.js';
 
 export const DEMO_BASELINE_UUID = 'e1a7c0de-0000-4000-a000-000000001124';
@@ -307,4 +308,13 @@ export function hostileCompareWithoutPrompts(): CompareReport {
     stillFailing: report.stillFailing.map(strip),
     prompts: { available: false, note: HOSTILE_STRINGS.join(' ') },
   };
+}
+
+/** A zero-width joiner between two pictographs (one emoji), which the HTML report keeps. */
+export const EMOJI_JOINER = /(\p{Extended_Pictographic}(?:[\u{1F3FB}-\u{1F3FF}]|\uFE0F)?)\u200d(?=\p{Extended_Pictographic})/gu;
+
+/** What the HTML report shows for server text: as the CLI everywhere (`escapeText`), emoji joiners kept. */
+export function shownInHTML(text: string): string {
+  // U+E000 (private use, not escaped) holds each kept joiner's place through escapeText.
+  return escapeText(text.replace(EMOJI_JOINER, '$1\ue000')).replace(/\ue000/g, '\u200d');
 }

@@ -18,20 +18,30 @@ export function escapeHTML(text: string): string {
   return text.replace(SPECIAL, (char) => ENTITIES[char] ?? char);
 }
 
+/**
+ * A zero-width joiner between two pictographs builds one emoji (a family, a profession): it is kept, since it can
+ * only change how emoji look, never make letters read as other letters. Everywhere else it is shown.
+ */
+function joinsEmoji(char: string, offset: number, text: string): boolean {
+  return char === '\u200d' && EMOJI_BEFORE.test(text.slice(Math.max(0, offset - 4), offset)) && EMOJI_AFTER.test(text.slice(offset + 1, offset + 3));
+}
+const EMOJI_BEFORE = /\p{Extended_Pictographic}(?:[\u{1F3FB}-\u{1F3FF}]|\uFE0F)?$/u;
+const EMOJI_AFTER = /^\p{Extended_Pictographic}/u;
+
 /** A visible escape, marked so it cannot pass for text that merely looks like one (the CSS sets it apart). */
-const marked = (_char: string, escaped: string) => `<span class="esc">${escaped}</span>`;
+const marked = (char: string, escaped: string, offset: number, text: string) => (joinsEmoji(char, offset, text) ? char : `<span class="esc">${escaped}</span>`);
 
 /**
  * Server text inside an attribute value or a `<title>`: every unsafe character as a visible escape, line breaks
  * included, with no markup (none is allowed or rendered there).
  */
 export function plain(text: string): string {
-  return escapeTextWith(escapeHTML(text), (_char, escaped) => escaped);
+  return escapeTextWith(escapeHTML(text), (char, escaped, offset, whole) => (joinsEmoji(char, offset, whole) ? char : escaped));
 }
 
 /** Server text in an SVG `<text>`: as `plain()`, with each escape in a `<tspan>` the CSS sets apart. */
 export function svgText(text: string): string {
-  return escapeTextWith(escapeHTML(text), (_char, escaped) => `<tspan class="esc">${escaped}</tspan>`);
+  return escapeTextWith(escapeHTML(text), (char, escaped, offset, whole) => (joinsEmoji(char, offset, whole) ? char : `<tspan class="esc">${escaped}</tspan>`));
 }
 
 /** Characters of one line of server text the page shows, unless told otherwise; no name or reason needs more. */
@@ -52,7 +62,9 @@ export function inline(text: string, max = INLINE_LIMIT): string {
  * `white-space: pre-wrap`), CRLF read as one break, every other unsafe character a marked visible escape.
  */
 export function block(text: string): string {
-  return escapeTextWith(escapeHTML(text.replace(/\r\n/g, '\n')), (char, escaped) => (char === '\n' || char === '\t' ? char : marked(char, escaped)));
+  return escapeTextWith(escapeHTML(text.replace(/\r\n/g, '\n')), (char, escaped, offset, whole) =>
+    char === '\n' || char === '\t' ? char : marked(char, escaped, offset, whole),
+  );
 }
 
 /**

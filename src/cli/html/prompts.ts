@@ -48,14 +48,18 @@ function answerCell(c: PromptCase): string {
   return c.answer === '' ? '<span class="none">(empty)</span>' : clippedBlock(c.answer);
 }
 
-const OUTCOME_LABEL: Record<CaseOutcome, string> = { passed: 'passed', failed: 'failed', unscored: 'unscored', excluded: 'excluded', missing: 'missing' };
+const OUTCOMES: readonly CaseOutcome[] = ['passed', 'failed', 'unscored', 'excluded', 'missing'];
+
+/** An outcome as a tag. Only a known outcome is written (it is also the class): the type is not checked at run time. */
+function outcomeTag(outcome: CaseOutcome): string {
+  const known = OUTCOMES.includes(outcome) ? outcome : 'unknown';
+  return `<span class="tag ${known}">${known}</span>`;
+}
 
 function meta(c: PromptCase, compared: ComparedPrompt | undefined): string {
   const parts: string[] = [];
   if (compared) {
-    parts.push(
-      `<span>baseline <span class="tag ${compared.baseline}">${OUTCOME_LABEL[compared.baseline]}</span> → candidate <span class="tag ${compared.candidate}">${OUTCOME_LABEL[compared.candidate]}</span></span>`,
-    );
+    parts.push(`<span>baseline ${outcomeTag(compared.baseline)} → candidate ${outcomeTag(compared.candidate)}</span>`);
   } else {
     parts.push('<span class="tag failed">failed</span>');
   }
