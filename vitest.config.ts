@@ -14,7 +14,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
-    exclude: ['test/servers/**'],
+    exclude: ['test/servers/**', 'test/browser/**'],
     // Builds dist/ for the CLI tests (which run the built bin) when it is older than the source.
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 20_000,

@@ -32,6 +32,15 @@ export function escapeText(text: string): string {
   return text.replace(UNSAFE, visible);
 }
 
+/**
+ * Like `escapeText`, but each unsafe character goes through `show` with its visible escape (and where it is in
+ * `text`), so a renderer can set the escape apart from text that merely looks like one (the HTML report marks it
+ * up), or keep a character it renders safely itself (a line break in a block of text).
+ */
+export function escapeTextWith(text: string, show: (char: string, escaped: string, offset: number, text: string) => string): string {
+  return text.replace(UNSAFE, (char: string, offset: number) => show(char, visible(char), offset, text));
+}
+
 /** JSON escapes C0 controls itself; these are the rest of the unsafe set, escaped as JSON `\u` escapes (lossless). */
 const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff]/g;
 
