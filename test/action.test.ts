@@ -181,6 +181,8 @@ describe('action.yml', () => {
     const docPins = [...docs.matchAll(/\baymara-ai@(\d[\w.-]*)/g)].map((m) => m[1]);
     expect(docPins.length).toBeGreaterThan(0);
     expect(new Set(docPins)).toEqual(new Set([VERSION]));
+    // The release notes' newest entry is this version's.
+    expect(/^## (\S+)/m.exec(docs.slice(docs.indexOf('# Changelog')))?.[1]).toBe(VERSION);
   });
 
   it("the README's CI section leads with a whole workflow of at most 15 lines, using only the action's inputs", async () => {
