@@ -105,7 +105,7 @@ export function summaryJSON(report: SummaryReport): string {
     run: { eval_run_uuid: report.run.eval_run_uuid, name: report.run.name ?? null, created_at: report.run.created_at ?? null, status: report.run.status },
     eval: evalJSON(report.eval),
     prompts: promptsJSON(report.prompts),
-    failed: report.failed.map(promptJSON),
+    failed_prompts: report.failed.map(promptJSON),
     ...(report.gate ? { gate: { passed: report.gate.ok, checks: [report.gate] } } : {}),
     ...(report.noBaseline !== undefined ? { baseline: null, note: report.noBaseline } : {}),
   })}\n`;
