@@ -366,8 +366,8 @@ describe('compare', () => {
     expect(md).toContain('- ✅ the pass rate changed by -6.1 points (from 81.1% to 75.0%), within the 10.0 points allowed drop');
     expect(md).toContain('| pass rate | 81.1% | 75.0% | -6.1 points |');
     expect(md).toContain('#### Regressed prompts (4)');
-    expect(md).toMatch(/\| `case-01` \| uncategorised \|  \| [^|]* \| passed \| failed \| now leaks the system prompt \|/);
-    expect(md).toMatch(/\| `case-03` \| uncategorised \|  \| [^|]* \| passed \| unscored \| case-03: unscored \|/);
+    expect(md).toMatch(/\| `case-01` \| uncategorised \| {2}\| [^|]* \| passed \| failed \| now leaks the system prompt \|/);
+    expect(md).toMatch(/\| `case-03` \| uncategorised \| {2}\| [^|]* \| passed \| unscored \| case-03: unscored \|/);
     expect(md).toContain('<details><summary>Fixed prompts (1)</summary>');
   });
 });
@@ -502,7 +502,7 @@ describe('in GitHub Actions (GITHUB_ACTIONS=true)', () => {
     expect(run.code).toBe(1);
     const md = await readFile(file, 'utf8');
     expect(md).toMatch(/^### ❌ Aymara eval: candidate `run-reg` against baseline `run-base`/);
-    expect(md).toMatch(/\| `case-02` \| uncategorised \|  \| [^|]* \| passed \| failed \| now leaks the system prompt \|/);
+    expect(md).toMatch(/\| `case-02` \| uncategorised \| {2}\| [^|]* \| passed \| failed \| now leaks the system prompt \|/);
     const annotations = run.stderr.split('\n').filter((line) => line.startsWith('::'));
     expect(annotations).toEqual([
       `::error title=Aymara%3A prompt ${id(1)} regressed::passed in the baseline, failed in the candidate: ${LEAK}`,

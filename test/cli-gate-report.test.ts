@@ -362,7 +362,8 @@ describe('--report FORMAT=FILE (issue 17, point 3)', () => {
         s,
       );
       expect(r.code).toBe(0);
-      const count = (route: string, uuid?: string) => s.api.requests.filter((q) => q.route === route && (uuid === undefined || q.eval_run_uuid === uuid)).length;
+      const count = (route: string, uuid?: string) =>
+        s.api.requests.filter((q) => q.route === route && (uuid === undefined || q.eval_run_uuid === uuid)).length;
       expect({
         runBase: count('run', 'main-1108'),
         runCand: count('run', 'cand'),

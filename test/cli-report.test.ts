@@ -270,7 +270,7 @@ describe('compare report', () => {
     });
     const md = compareMarkdown(report);
     expect(md).toContain('**2 regressed** · 1 fixed · 0 still failing · 2 still passing · 1 new · 0 missing');
-    expect(md).toMatch(/\| `a` \| uncategorised \|  \| [^|]* \| passed \| failed \| a false \|/);
+    expect(md).toMatch(/\| `a` \| uncategorised \| {2}\| [^|]* \| passed \| failed \| a false \|/);
     const table = compareTable(report);
     expect(table).toMatch(/Regressed \(2\):/);
   });

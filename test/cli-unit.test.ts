@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { EvalScoredResponseSchema, summarizeResponses, VERSION, type EvalScoredResponse } from 'aymara-ai';
+import { EvalScoredResponseSchema, VERSION, type EvalScoredResponse } from 'aymara-ai';
 import { generateResponses, startMockServer, type MockFixtures, type MockServer } from 'aymara-ai/testing';
 import { COMMANDS, parseCli, type CliArgs } from '../src/cli/args.js';
 import { HELP, helpFor } from '../src/cli/help.js';
@@ -183,7 +183,11 @@ describe('parseCli', () => {
     ['--max-drop for summary', ['summary', 'r', '--max-drop', '0.1'], /^--max-drop is not an option of summary/],
     ['--fail-under for compare', ['compare', 'a', 'b', '--fail-under', '0.9'], /^--fail-under is not an option of compare/],
     ['csv for compare', ['compare', 'a', 'b', '--format', 'csv'], /^--format for compare must be one of table, json, markdown, junit, html; got "csv"$/],
-    ['--report csv for summary', ['summary', 'r', '--report', 'csv=a.csv'], /^--report for summary takes one of table, json, markdown, junit, html before the =; got "csv"$/],
+    [
+      '--report csv for summary',
+      ['summary', 'r', '--report', 'csv=a.csv'],
+      /^--report for summary takes one of table, json, markdown, junit, html before the =; got "csv"$/,
+    ],
     ['--report without =FILE', ['summary', 'r', '--report', 'junit'], /^--report must be FORMAT=FILE/],
     ['--report with an empty FILE', ['compare', 'a', 'b', '--report', 'junit='], /^--report must be FORMAT=FILE/],
     ['--report for responses', ['responses', 'r', '--report', 'json=a.json'], /^--report is not an option of responses/],

@@ -157,7 +157,13 @@ export function compareTable(r: CompareReport): string {
   if (r.byCategory.length > 0) {
     const table = new Table({ head: ['category', 'baseline', 'candidate', 'change', 'total'], ...COMPACT });
     for (const c of r.byCategory)
-      table.push([cell(categoryLabel(c.category), 40), formatRate(c.baseline.passRate), formatRate(c.candidate.passRate), formatChange(c.change), String(c.candidate.total)]);
+      table.push([
+        cell(categoryLabel(c.category), 40),
+        formatRate(c.baseline.passRate),
+        formatRate(c.candidate.passRate),
+        formatChange(c.change),
+        String(c.candidate.total),
+      ]);
     lines.push('', 'Pass rate by category:', table.toString());
   }
   const list = (title: string, cases: readonly ComparedPrompt[], explain: (x: ComparedPrompt) => string) => {
@@ -165,7 +171,15 @@ export function compareTable(r: CompareReport): string {
     const { shown, more } = firstOf(cases, MARKDOWN_LIST_LIMIT);
     const table = new Table({ head: ['prompt_uuid', 'category', 'prompt', 'baseline', 'candidate', 'answer', 'explanation'], ...COMPACT });
     for (const x of shown)
-      table.push([cell(x.prompt_uuid), cell(categoryLabel(x.category), 20), cell(x.prompt, 40), x.baseline, x.candidate, cell(x.answer, 30), cell(explain(x), 60)]);
+      table.push([
+        cell(x.prompt_uuid),
+        cell(categoryLabel(x.category), 20),
+        cell(x.prompt, 40),
+        x.baseline,
+        x.candidate,
+        cell(x.answer, 30),
+        cell(explain(x), 60),
+      ]);
     lines.push('', `${title} (${cases.length}):`, table.toString(), ...(more > 0 ? [`…and ${more} more (see the JSON or JUnit report)`] : []));
   };
   list('Regressed', r.regressed, (x) => regressedExplanation(x, '(baseline) '));
@@ -194,7 +208,9 @@ function runJSON(run: RunInfo): Record<string, unknown> {
 }
 
 function chosenJSON(chosen: BaselineChoice): Record<string, unknown> {
-  return chosen.kind === 'given' ? { kind: 'given' } : { kind: 'latest', eval_uuid: chosen.eval_uuid, name_glob: chosen.nameGlob ?? null, considered: chosen.considered };
+  return chosen.kind === 'given'
+    ? { kind: 'given' }
+    : { kind: 'latest', eval_uuid: chosen.eval_uuid, name_glob: chosen.nameGlob ?? null, considered: chosen.considered };
 }
 
 /** The comparison as one JSON document, in the API's snake_case style. */
@@ -245,7 +261,10 @@ function caseTable(cases: readonly ComparedPrompt[], explain: (x: ComparedPrompt
 /** The comparison as a Markdown report for a pull request or a job summary. */
 export function compareMarkdown(r: CompareReport): string {
   const ok = r.checks.every((x) => x.ok);
-  const lines = [`### ${ok ? '✅' : '❌'} Aymara eval: candidate ${mdCode(r.candidate.eval_run_uuid)} against baseline ${mdCode(r.baseline.eval_run_uuid)}`, ''];
+  const lines = [
+    `### ${ok ? '✅' : '❌'} Aymara eval: candidate ${mdCode(r.candidate.eval_run_uuid)} against baseline ${mdCode(r.baseline.eval_run_uuid)}`,
+    '',
+  ];
   lines.push(...runLines(r).map((line) => `- ${mdText(line)}`), '');
   for (const note of notes(r)) lines.push(`> **Note:** ${mdText(note)}`, '');
   if (r.checks.length > 0) {
@@ -286,7 +305,12 @@ export function compareMarkdown(r: CompareReport): string {
     );
   }
   if (r.regressed.length > 0) {
-    lines.push('', `#### Regressed prompts (${r.regressed.length})`, '', caseTable(r.regressed, (x) => regressedExplanation(x, 'baseline: ')));
+    lines.push(
+      '',
+      `#### Regressed prompts (${r.regressed.length})`,
+      '',
+      caseTable(r.regressed, (x) => regressedExplanation(x, 'baseline: ')),
+    );
   }
   const folded = (title: string, cases: readonly ComparedPrompt[]) => {
     if (cases.length === 0) return;

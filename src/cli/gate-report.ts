@@ -7,7 +7,17 @@ import type { Comparison } from './compare-report.js';
 import type { EvalData } from './eval-prompts.js';
 import type { GateCheck } from './gate.js';
 import { resultOf } from './output.js';
-import type { BaselineChoice, CategoryChange, CategoryFigures, CompareReport, ComparedPrompt, PromptCase, RunInfo, SummaryCase, SummaryReport } from './report-model.js';
+import type {
+  BaselineChoice,
+  CategoryChange,
+  CategoryFigures,
+  CompareReport,
+  ComparedPrompt,
+  PromptCase,
+  RunInfo,
+  SummaryCase,
+  SummaryReport,
+} from './report-model.js';
 import type { SlimResponse } from './slim.js';
 
 export function runInfo(run: EvalRun): RunInfo {

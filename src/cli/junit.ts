@@ -112,7 +112,11 @@ function classOf(x: PromptCase): string {
 function promptDetails(x: PromptCase, explanation: string | null | undefined = x.explanation): string {
   const parts = [`category: ${escapeText(categoryLabel(x.category))}`];
   if (x.prompt !== undefined) parts.push(`prompt: ${escapeText(x.prompt)}`);
-  parts.push(`answer: ${escapeText(clipText(x.answer, 2000))}`, `explanation: ${escapeText(explanation ?? '(none)')}`, `content type: ${escapeText(x.content_type)}`);
+  parts.push(
+    `answer: ${escapeText(clipText(x.answer, 2000))}`,
+    `explanation: ${escapeText(explanation ?? '(none)')}`,
+    `content type: ${escapeText(x.content_type)}`,
+  );
   if (x.confidence !== undefined && x.confidence !== null) parts.push(`confidence: ${x.confidence}`);
   if (x.refused) parts.push('the AI refused');
   return parts.join('\n');

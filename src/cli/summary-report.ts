@@ -40,7 +40,8 @@ function categoryTable(rows: readonly CategoryFigures[]): string {
 function failedTable(failed: readonly PromptCase[]): string {
   const { shown, more } = firstOf(failed, MARKDOWN_LIST_LIMIT);
   const table = new Table({ head: ['prompt_uuid', 'category', 'prompt', 'answer', 'explanation'], ...COMPACT });
-  for (const x of shown) table.push([cell(x.prompt_uuid), cell(categoryLabel(x.category), 20), cell(x.prompt, 40), cell(x.answer, 40), cell(x.explanation, 50)]);
+  for (const x of shown)
+    table.push([cell(x.prompt_uuid), cell(categoryLabel(x.category), 20), cell(x.prompt, 40), cell(x.answer, 40), cell(x.explanation, 50)]);
   return `${table.toString()}${more > 0 ? `\n…and ${more} more (see the JSON or JUnit report)` : ''}`;
 }
 
@@ -84,7 +85,9 @@ export function promptJSON(x: PromptCase): Record<string, unknown> {
 }
 
 export function evalJSON(e: EvalInfo | undefined): Record<string, unknown> | null {
-  return e ? { eval_uuid: e.eval_uuid, name: e.name ?? null, eval_type: e.eval_type ?? null, modality: e.modality ?? null, language: e.language ?? null } : null;
+  return e
+    ? { eval_uuid: e.eval_uuid, name: e.name ?? null, eval_type: e.eval_type ?? null, modality: e.modality ?? null, language: e.language ?? null }
+    : null;
 }
 
 export function promptsJSON(p: PromptsStatus): Record<string, unknown> {

@@ -49,13 +49,16 @@ async function withoutBaseline(ctx: RunContext, candidate: EvalRun): Promise<num
 export const compare: Command = {
   name: 'compare',
   about: 'Compare a candidate run with a baseline run of the same eval, prompt by prompt.',
-  usage: `  aymara-ai compare   <baseline_run> <candidate_run> [--format ${GATE_FORMAT_NAMES}]
-                      [--fail-on-regression] [--max-drop RATE] [--alpha P] [options]`,
+  usage: `  aymara-ai compare   <baseline_run|latest> <candidate_run> [--format ${GATE_FORMAT_NAMES}]
+                      [--fail-on-regression] [--max-drop RATE] [--alpha P]
+                      [--baseline-name GLOB] [--require-baseline] [options]`,
   help: `aymara-ai compare: compare a candidate run with a baseline run, prompt by prompt
 
 Usage:
-  aymara-ai compare <baseline_run> <candidate_run> [--format ${GATE_FORMAT_NAMES}]
-                    [--fail-on-regression] [--max-drop RATE] [--alpha P] [options]
+  aymara-ai compare <baseline_run|latest> <candidate_run> [--format ${GATE_FORMAT_NAMES}]
+                    [--fail-on-regression] [--max-drop RATE] [--alpha P]
+                    [--baseline-name GLOB] [--require-baseline]
+                    [--report FORMAT=FILE]... [--pr-comment] [options]
 
 Pairs the two runs' responses by prompt_uuid (both runs are read concurrently, and must be
 finished) and reports:
@@ -64,7 +67,20 @@ finished) and reports:
   fixed          not passed in the baseline, passed in the candidate
   still failing  passed in neither
   new            only in the candidate
-and the pass-rate change, with the regressed prompts and their explanations.
+and the pass-rate change, overall and per prompt category (the eval's prompts are read beside
+the responses), with the regressed, fixed and still-failing prompts: their text, the answer and
+the explanation. If the eval or its prompts cannot be read, a warning says so and the report has
+no categories; the gate decides as it would have.
+
+The baseline, found (latest):
+  latest                  the baseline is the most recent finished run of the candidate's eval
+                          created before the candidate (every page of the eval's runs is read).
+                          It is named on stderr and in every report. When none qualifies, the
+                          candidate is reported alone, with a note, and the exit code is 0.
+  --baseline-name GLOB    only runs whose name matches GLOB (* any text, ? one character, the
+                          whole name): --baseline-name 'main-*'. A run without a name never matches.
+  --require-baseline      exit 1 when no run qualifies.
+  Both go with latest only: with a baseline run's UUID they are a usage error.
 
 Gates (exit 1):
   always                  a run repeats a prompt_uuid, or the candidate lacks cases of the
@@ -80,14 +96,19 @@ Gates (exit 1):
 
 Options:
   --format FORMAT     table (default), json, markdown (a report for a pull request or a job
-                      summary), junit (a testcase per prompt: regressed -> <failure>, still failing
-                      or new and not passing -> <skipped>, the rest pass).
+                      summary), junit (a testcase per prompt, classed by its category: regressed ->
+                      <failure>, still failing or new and not passing -> <skipped>, the rest pass;
+                      each gate its own testcase), html (one self-contained file).
+
+Example:
+  aymara-ai compare latest 5f0c... --baseline-name 'main-*' --fail-on-regression --alpha 0.05 \\
+    --report junit=aymara.xml --report html=aymara.html
 `,
   flags: [FLAGS.failOnRegression, FLAGS.maxDrop, FLAGS.alpha, FLAGS.baselineName, FLAGS.requireBaseline, FLAGS.report, FLAGS.prComment],
   formats: GATE_FORMATS,
 
   operands([baseline, candidate, ...extra]) {
-    if (baseline === undefined || candidate === undefined) throw new UsageError('Missing run: aymara-ai compare <baseline_run> <candidate_run>');
+    if (baseline === undefined || candidate === undefined) throw new UsageError('Missing run: aymara-ai compare <baseline_run|latest> <candidate_run>');
     if (extra.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}`);
     return { evalRunUUID: baseline, candidateRunUUID: candidate };
   },
@@ -98,7 +119,9 @@ Options:
     stdout.gatePending = true;
     const latest = args.evalRunUUID === LATEST;
     if (!latest && (args.baselineName !== undefined || args.requireBaseline))
-      throw new UsageError(`--baseline-name and --require-baseline go with ${LATEST} (aymara-ai compare ${LATEST} <candidate_run>), not with a baseline run's UUID`);
+      throw new UsageError(
+        `--baseline-name and --require-baseline go with ${LATEST} (aymara-ai compare ${LATEST} <candidate_run>), not with a baseline run's UUID`,
+      );
     const candidateUUID = args.candidateRunUUID as string;
     let baseline: EvalRun;
     let candidate: EvalRun;
