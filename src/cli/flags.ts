@@ -2,7 +2,7 @@
  * The flags some commands take beyond the common ones, each defined once: a command lists the ones it takes,
  * and any other is a usage error for it. A new flag is a row here and an entry in its commands' lists.
  */
-import { parseReportFlag } from './report-files.js';
+import { parseReportFlag } from './report-flag.js';
 import { parseAlpha, parseRate } from './values.js';
 
 type FlagSpec =

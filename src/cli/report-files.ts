@@ -8,22 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { formatOf, type Render } from './command.js';
 import { escapeText } from './escape.js';
 import { EXIT } from './exit.js';
-import { UsageError } from './values.js';
-
-/** One `--report`: a format of the command's table and the file it goes to. */
-export interface ReportFile {
-  format: string;
-  file: string;
-}
-
-/** `junit=out/eval.xml` -> { format, file }; the format is checked against the command's table by the parser. */
-export function parseReportFlag(value: string): ReportFile {
-  const at = value.indexOf('=');
-  const format = at < 0 ? '' : value.slice(0, at).trim();
-  const file = at < 0 ? '' : value.slice(at + 1);
-  if (format === '' || file === '') throw new UsageError(`--report must be FORMAT=FILE (junit=eval.xml); got ${JSON.stringify(value)}`);
-  return { format, file };
-}
+import type { ReportFile } from './report-flag.js';
 
 /** The exit code once the reports are written: the gate's when every file was written or the gate failed, else 2. */
 export function withReports(verdict: number, allWritten: boolean): number {
