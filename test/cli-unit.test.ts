@@ -167,8 +167,8 @@ describe('parseCli', () => {
   it.each<[string, string[], RegExp]>([
     ['missing command', [], /^Missing command: responses, summary, compare$/],
     ['unknown command', ['frobnicate', 'r'], /^Unknown command "frobnicate": expected responses, summary, compare$/],
-    ['compare without runs', ['compare'], /^Missing run: aymara-ai compare <baseline_run> <candidate_run>$/],
-    ['compare with one run', ['compare', 'a'], /^Missing run: aymara-ai compare <baseline_run> <candidate_run>$/],
+    ['compare without runs', ['compare'], /^Missing run: aymara-ai compare <baseline_run\|latest> <candidate_run>$/],
+    ['compare with one run', ['compare', 'a'], /^Missing run: aymara-ai compare <baseline_run\|latest> <candidate_run>$/],
     ['compare with three runs', ['compare', 'a', 'b', 'c'], /^Unexpected argument "c"$/],
     ['--wait with a spaced value', ['summary', 'r', '--wait', '5m'], /^Unexpected argument "5m" \(give --wait its duration after an =: --wait=5m\)$/],
     ['--wait=soon', ['summary', 'r', '--wait=soon'], /^--wait must be a duration such as 30s, 5m, 1h30m or 500ms/],

@@ -659,7 +659,19 @@ describe('--help and --version', () => {
     expect(responses.stdout).toMatch(/^aymara-ai responses: /);
     expect(compare.stdout).toMatch(/^aymara-ai compare: /);
     expect(compareFirst.stdout).toBe(compare.stdout);
-    for (const word of ['<baseline_run> <candidate_run>', '--fail-on-regression', '--max-drop', '--alpha', 'McNemar', 'junit', 'markdown', '--wait']) {
+    for (const word of [
+      '<baseline_run|latest> <candidate_run>',
+      '--baseline-name',
+      '--require-baseline',
+      '--report',
+      '--fail-on-regression',
+      '--max-drop',
+      '--alpha',
+      'McNemar',
+      'junit',
+      'markdown',
+      '--wait',
+    ]) {
       expect(compare.stdout).toContain(word);
     }
   });
