@@ -1,7 +1,9 @@
 /**
  * `npm run demo`: starts the bundled mock Aymara API on a free loopback port and runs the examples and the CLI
- * against it: a finished run's summary, a regression that `compare` finds in a second run (still being scored
- * when the demo starts, so `--wait` shows), and a JUnit report written to a file. No key and no network needed.
+ * against it: a finished run's summary by category, `compare latest` finding the run's baseline among the eval's
+ * runs and writing an HTML report (its path printed), a regression that `compare` finds in a second run (still
+ * being scored when the demo starts, so `--wait` shows), and a JUnit report written to a file. No key and no
+ * network needed.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -54,6 +56,7 @@ const env = { ...process.env, AYMARA_AI_API_KEY: fixtures.apiKey, AYMARA_AI_BASE
 const out = join(tmpdir(), 'aymara-ai-demo');
 await mkdir(out, { recursive: true });
 const junitFile = join(out, 'aymara-compare.junit.xml');
+const htmlFile = join(out, 'aymara-compare.html');
 const stepSummary = join(out, 'step-summary.md');
 await writeFile(stepSummary, '');
 
@@ -66,6 +69,8 @@ interface Step {
   /** Write stdout to this file instead of the terminal. */
   file?: string;
   env?: Record<string, string>;
+  /** A line to print once the step is done. */
+  after?: () => string;
 }
 
 const cli = (...args: string[]) => ['--import', 'tsx', 'src/cli/index.ts', ...args];
@@ -73,7 +78,19 @@ console.log(`Mock Aymara API on ${server.url}: baseline run ${DEMO_RUN_UUID}, ca
 const steps: Step[] = [
   { show: `tsx examples/list-responses.ts ${DEMO_RUN_UUID}`, args: ['--import', 'tsx', 'examples/list-responses.ts', DEMO_RUN_UUID], expect: 0 },
   { show: `tsx examples/handle-errors.ts ${DEMO_RUN_UUID}`, args: ['--import', 'tsx', 'examples/handle-errors.ts', DEMO_RUN_UUID], expect: 0 },
-  { show: `aymara-ai summary ${DEMO_RUN_UUID} --fail-under 0.8`, args: cli('summary', DEMO_RUN_UUID, '--fail-under', '0.8'), expect: 0 },
+  {
+    show: `aymara-ai summary ${DEMO_RUN_UUID} --fail-under 0.8 (first 30 lines)`,
+    args: cli('summary', DEMO_RUN_UUID, '--fail-under', '0.8'),
+    expect: 0,
+    head: 30,
+  },
+  {
+    show: `aymara-ai compare latest ${DEMO_RUN_UUID} --baseline-name 'main-*' --report html=${htmlFile} (first 40 lines)`,
+    args: cli('compare', 'latest', DEMO_RUN_UUID, '--baseline-name', 'main-*', '--report', `html=${htmlFile}`),
+    expect: 0,
+    head: 40,
+    after: () => `HTML report: ${htmlFile}`,
+  },
   {
     show: `aymara-ai responses ${DEMO_RUN_UUID} --page-size 8 (first 12 lines)`,
     args: cli('responses', DEMO_RUN_UUID, '--page-size', '8'),
@@ -113,6 +130,7 @@ for (const step of steps) {
     const lines = output.trimEnd().split('\n');
     process.stdout.write(`${(step.head ? [...lines.slice(0, step.head), '...', ...lines.slice(-2)] : lines).join('\n')}\n`);
   }
+  if (step.after) console.log(step.after());
   console.log(
     code === step.expect ? `(exit code ${code}${code === 1 ? ': the gate failed, as it should' : ''})` : `(exit code ${code}, expected ${step.expect})`,
   );

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parse as parseJUnit, type TestCase as JUnitCase, type TestSuite as JUnitSuite } from 'junit2json';
 import { convertJUnitToCTRFReport } from 'junit-to-ctrf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withEvals } from './helpers/gate-reports.js';
 import { startMockServer, type MockFixtures, type MockServer } from 'aymara-ai/testing';
 import { ensureBuiltBeforeAll, runCLI, type Run } from './cli-harness.js';
 import { OUTCOME_FIELDS, type Outcome } from './helpers/outcomes.js';
@@ -71,7 +72,7 @@ const RUNS = {
   empty: 'run-empty',
 } as const;
 
-const FIXTURES: MockFixtures = {
+const FIXTURES: MockFixtures = withEvals({
   apiKey: KEY,
   runs: {
     [RUNS.base]: { responses: BASE },
@@ -89,7 +90,7 @@ const FIXTURES: MockFixtures = {
     [RUNS.manual]: { status: 'processing', responses: BASE },
     [RUNS.empty]: { responses: [] },
   },
-};
+});
 
 let server: MockServer;
 const servers: MockServer[] = [];
@@ -248,7 +249,9 @@ describe('compare', () => {
     ]);
     expect(c.fixed.map((x) => x.prompt_uuid)).toEqual([id(30)]);
     expect(c.still_failing.map((x) => x.prompt_uuid)).toEqual([31, 32, 33, 34, 35, 36, 37, 38, 39].map(id));
-    expect(c.new).toEqual([{ prompt_uuid: 'new-01', baseline: 'missing', candidate: 'failed', explanation: 'new-01: failed', baseline_explanation: null }]);
+    expect(c.new).toEqual([
+      expect.objectContaining({ prompt_uuid: 'new-01', baseline: 'missing', candidate: 'failed', explanation: 'new-01: failed', baseline_explanation: null }),
+    ]);
     expect(c.counts).toEqual({ regressed: 4, fixed: 1, still_failing: 9, still_passing: 26, new: 1, missing: 0 });
     expect(c.baseline).toMatchObject({ eval_run_uuid: RUNS.base, total: 40, passed: 30, failed: 7, unscored: 1, excluded: 2, pass_rate: 30 / 37 });
     expect(c.candidate).toMatchObject({ eval_run_uuid: RUNS.reg, total: 41, passed: 27, failed: 9, unscored: 2, excluded: 3, pass_rate: 27 / 36 });
@@ -332,7 +335,8 @@ describe('compare', () => {
     expect(run.code).toBe(0);
     const routes = s.api.requests.map((r) => `${r.route}:${r.eval_run_uuid}`);
     expect(routes.slice(0, 2).sort()).toEqual([`run:${RUNS.base}`, `run:${RUNS.reg}`]);
-    const pages = routes.slice(2);
+    // The eval and its prompts are read beside the responses; only the responses' pages matter here.
+    const pages = routes.slice(2).filter((r) => !/^(eval|prompts):/.test(r));
     expect(pages.every((r) => r.startsWith('responses:'))).toBe(true);
     // 10 and 11 pages: had one run been fetched after the other, its first page would follow the other's last.
     const firstReg = pages.indexOf(`responses:${RUNS.reg}`);
@@ -346,7 +350,8 @@ describe('compare', () => {
     expect(run.stdout).toMatch(/pass rate\s*│\s*81\.1%\s*│\s*75\.0%\s*│\s*-6\.1 points/);
     expect(run.stdout).toContain('4 regressed, 1 fixed, 9 still failing, 26 still passing, 1 new, 0 missing');
     expect(run.stdout).toContain("McNemar's exact test (one-sided): p = 0.1875 (4 regressed, 1 fixed)");
-    expect(run.stdout).toMatch(/Regressed \(4\):[\s\S]*case-01\s*│\s*passed\s*│\s*failed\s*│\s*now leaks the system prompt/);
+    // The columns between the uuid and the outcomes are the category and the prompt's text (none in this eval).
+    expect(run.stdout).toMatch(/Regressed \(4\):[\s\S]*case-01\s*│\s*uncategorised\s*│\s*│\s*passed\s*│\s*failed\s*│[^│]*│\s*now leaks the system prompt/);
     expect(run.stdout).toMatch(/Fixed \(1\):[\s\S]*case-30/);
     expect(run.stdout).toMatch(/New \(1\):[\s\S]*new-01/);
   });
@@ -361,8 +366,8 @@ describe('compare', () => {
     expect(md).toContain('- ✅ the pass rate changed by -6.1 points (from 81.1% to 75.0%), within the 10.0 points allowed drop');
     expect(md).toContain('| pass rate | 81.1% | 75.0% | -6.1 points |');
     expect(md).toContain('#### Regressed prompts (4)');
-    expect(md).toContain('| `case-01` | passed | failed | now leaks the system prompt |');
-    expect(md).toContain('| `case-03` | passed | unscored | case-03: unscored |');
+    expect(md).toMatch(/\| `case-01` \| uncategorised \| {2}\| [^|]* \| passed \| failed \| now leaks the system prompt \|/);
+    expect(md).toMatch(/\| `case-03` \| uncategorised \| {2}\| [^|]* \| passed \| unscored \| case-03: unscored \|/);
     expect(md).toContain('<details><summary>Fixed prompts (1)</summary>');
   });
 });
@@ -447,7 +452,8 @@ describe('--format junit, read back by junit2json and junit-to-ctrf', () => {
     const a = await viaJUnit2JSON(run.stdout);
     expect(a.declared).toEqual(expected);
     expect(a.counted).toEqual(expected);
-    const regressed = a.cases.filter((c) => c.failure && c.classname === 'aymara.compare');
+    // The class name is the prompt's category: these prompts have none.
+    const regressed = a.cases.filter((c) => c.failure && c.classname === 'uncategorised');
     expect(regressed.map((c) => c.name)).toEqual([1, 2, 3, 4].map(id));
     expect(regressed[0]?.failure?.[0]?.message).toBe(`regressed: passed in the baseline, failed in the candidate: ${LEAK}`);
     expect(regressed[0]?.failure?.[0]?.inner).toContain(`baseline explanation: ${id(1)}: passed`);
@@ -496,7 +502,7 @@ describe('in GitHub Actions (GITHUB_ACTIONS=true)', () => {
     expect(run.code).toBe(1);
     const md = await readFile(file, 'utf8');
     expect(md).toMatch(/^### ❌ Aymara eval: candidate `run-reg` against baseline `run-base`/);
-    expect(md).toContain('| `case-02` | passed | failed | now leaks the system prompt |');
+    expect(md).toMatch(/\| `case-02` \| uncategorised \| {2}\| [^|]* \| passed \| failed \| now leaks the system prompt \|/);
     const annotations = run.stderr.split('\n').filter((line) => line.startsWith('::'));
     expect(annotations).toEqual([
       `::error title=Aymara%3A prompt ${id(1)} regressed::passed in the baseline, failed in the candidate: ${LEAK}`,

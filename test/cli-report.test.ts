@@ -16,7 +16,9 @@ import { appendStepSummary, errorAnnotations, escapeData, escapeProperty, inGitH
 import { stringifyDeep, toJSONLine } from '../src/cli/json.js';
 import { compareJUnit, responsesJUnit } from '../src/cli/junit.js';
 import { clipText, mdCode, mdTable, mdText } from '../src/cli/markdown.js';
-import { csvCell, summaryMarkdown } from '../src/cli/output.js';
+import { csvCell } from '../src/cli/output.js';
+import { summaryMarkdown } from '../src/cli/summary-report.js';
+import { compareReportOf, summaryReportOf } from './helpers/gate-reports.js';
 import { awaitFinishedRun, describeProgress, pollDelay, RunNotFinishedError } from '../src/cli/run-status.js';
 import { slim } from '../src/cli/slim.js';
 
@@ -140,26 +142,18 @@ describe('Markdown', () => {
   });
 
   it('summaryMarkdown: the verdict, the counts, the types and the failed prompts', () => {
-    const summary = {
-      total: 3,
-      passed: 1,
-      failed: 1,
-      refused: 0,
-      excluded: 0,
-      unscored: 1,
-      passRate: 0.5,
-      byContentType: Object.create(null) as Record<string, never>,
-    };
-    const md = summaryMarkdown({
-      evalRunUUID: 'run|1',
-      summary,
-      failed: [{ prompt_uuid: 'p`1', explanation: 'bad <b>', content_type: 'text' }],
-      gate: { ok: false, message: 'pass rate 50.0% is under 90.0%' },
-    });
+    const responses = [
+      resp({ prompt_uuid: 'p`1', is_passed: false, explanation: 'bad <b>' }),
+      resp({ prompt_uuid: 'p2', is_passed: true }),
+      resp({ prompt_uuid: 'p3', is_passed: null }),
+    ];
+    const md = summaryMarkdown(summaryReportOf('run|1', responses, { ok: false, message: 'pass rate 50.0% is under 90.0%' }));
     expect(md).toContain('### ❌ Aymara eval run `run\\|1`: pass rate 50.0%');
     expect(md).toContain('**Gate failed:** pass rate 50.0% is under 90.0%');
-    expect(md).toContain('| ``p`1`` | `text` | bad &lt;b&gt; |');
-    expect(summaryMarkdown({ evalRunUUID: 'r', summary: { ...summary, failed: 0, passRate: 1 }, failed: [], gate: undefined })).not.toContain('Failed prompts');
+    // Without the eval's prompts the question is empty; this response has no answer either.
+    expect(md).toContain('| ``p`1`` | uncategorised |  |  | bad &lt;b&gt; |');
+    const allPass = summaryReportOf('r', [resp({ prompt_uuid: 'p2', is_passed: true })]);
+    expect(summaryMarkdown(allPass)).not.toContain('Failed prompts');
   });
 });
 
@@ -265,7 +259,8 @@ describe('compare report', () => {
 
   it('compareJSON, compareMarkdown and compareTable carry the same facts', () => {
     const checks = compareGates(c, { failOnRegression: true, alpha: undefined, maxDrop: undefined });
-    const json = JSON.parse(compareJSON('base', 'cand', c, checks)) as Record<string, unknown>;
+    const report = compareReportOf('base', 'cand', baseline, candidate, { failOnRegression: true, alpha: undefined, maxDrop: undefined });
+    const json = JSON.parse(compareJSON(report)) as Record<string, unknown>;
     expect(json).toMatchObject({
       counts: { regressed: 2, fixed: 1, still_failing: 0, still_passing: 2, new: 1, missing: 0 },
       regressed: [
@@ -274,10 +269,10 @@ describe('compare report', () => {
       ],
       gate: { passed: false, checks },
     });
-    const md = compareMarkdown('base', 'cand', c, checks);
+    const md = compareMarkdown(report);
     expect(md).toContain('**2 regressed** · 1 fixed · 0 still failing · 2 still passing · 1 new · 0 missing');
-    expect(md).toContain('| `a` | passed | failed | a false |');
-    const table = compareTable('base', 'cand', c);
+    expect(md).toMatch(/\| `a` \| uncategorised \| {2}\| [^|]* \| passed \| failed \| a false \|/);
+    const table = compareTable(report);
     expect(table).toMatch(/Regressed \(2\):/);
   });
 });
@@ -302,17 +297,18 @@ describe('JUnit', () => {
   });
 
   it('compare: a testcase per prompt of either run, and one per gate check', async () => {
-    const checks = compareGates(c2(), { failOnRegression: true, alpha: undefined, maxDrop: undefined });
-    const xml = await compareJUnit('b', 'c', c2(), checks);
+    const xml = await compareJUnit(
+      compareReportOf('b', 'c', [r('a', true), r('b', false)], [r('a', false), r('b', false), r('n', true)], {
+        failOnRegression: true,
+        alpha: undefined,
+        maxDrop: undefined,
+      }),
+    );
     const report = (await parseJUnit(xml)) as { tests: number; failures: number; testsuite: TestSuite[] };
     expect({ tests: Number(report.tests), failures: Number(report.failures) }).toEqual({ tests: 4, failures: 2 });
     expect(report.testsuite.map((s) => s.name)).toEqual(['aymara-ai compare b -> c', 'aymara-ai gate']);
   });
 });
-
-function c2() {
-  return compareRuns([r('a', true), r('b', false)], [r('a', false), r('b', false), r('n', true)]);
-}
 
 // --- waiting for a finished run ------------------------------------------------------------------------------------
 

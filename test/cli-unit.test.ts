@@ -6,12 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EvalScoredResponseSchema, VERSION, type EvalScoredResponse } from 'aymara-ai';
-import { summarizeResponses } from 'aymara-ai/analysis';
 import { generateResponses, startMockServer, type MockFixtures, type MockServer } from 'aymara-ai/testing';
 import { COMMANDS, parseCli, type CliArgs } from '../src/cli/args.js';
 import { HELP, helpFor } from '../src/cli/help.js';
 import { EXIT, main } from '../src/cli/main.js';
-import { contentText, CSV_COLUMNS, csvHeader, csvRow, responsesTable, resultOf, summaryJSON, summaryTable } from '../src/cli/output.js';
+import { contentText, CSV_COLUMNS, csvHeader, csvRow, responsesTable, resultOf } from '../src/cli/output.js';
+import { summaryJSON, summaryTable } from '../src/cli/summary-report.js';
+import { summaryReportOf, withEvals } from './helpers/gate-reports.js';
 import { formatRate } from '../src/cli/rate.js';
 import { ProgressBar } from '../src/cli/progress.js';
 import { parseAlpha, parseDuration, parseRate, UsageError } from '../src/cli/values.js';
@@ -57,6 +58,10 @@ describe('parseCli', () => {
         failOnRegression: false,
         maxDrop: undefined,
         alpha: undefined,
+        baselineName: undefined,
+        requireBaseline: false,
+        report: [],
+        prComment: false,
         waitMs: undefined,
         baseURL: undefined,
         quiet: false,
@@ -98,6 +103,10 @@ describe('parseCli', () => {
       failOnRegression: false,
       maxDrop: undefined,
       alpha: undefined,
+      baselineName: undefined,
+      requireBaseline: false,
+      report: [],
+      prComment: false,
       waitMs: 90_000,
       baseURL: 'http://127.0.0.1:9',
       quiet: true,
@@ -158,8 +167,8 @@ describe('parseCli', () => {
   it.each<[string, string[], RegExp]>([
     ['missing command', [], /^Missing command: responses, summary, compare$/],
     ['unknown command', ['frobnicate', 'r'], /^Unknown command "frobnicate": expected responses, summary, compare$/],
-    ['compare without runs', ['compare'], /^Missing run: aymara-ai compare <baseline_run> <candidate_run>$/],
-    ['compare with one run', ['compare', 'a'], /^Missing run: aymara-ai compare <baseline_run> <candidate_run>$/],
+    ['compare without runs', ['compare'], /^Missing run: aymara-ai compare <baseline_run\|latest> <candidate_run>$/],
+    ['compare with one run', ['compare', 'a'], /^Missing run: aymara-ai compare <baseline_run\|latest> <candidate_run>$/],
     ['compare with three runs', ['compare', 'a', 'b', 'c'], /^Unexpected argument "c"$/],
     ['--wait with a spaced value', ['summary', 'r', '--wait', '5m'], /^Unexpected argument "5m" \(give --wait its duration after an =: --wait=5m\)$/],
     ['--wait=soon', ['summary', 'r', '--wait=soon'], /^--wait must be a duration such as 30s, 5m, 1h30m or 500ms/],
@@ -173,8 +182,17 @@ describe('parseCli', () => {
     ['--fail-on-regression for responses', ['responses', 'r', '--fail-on-regression'], /^--fail-on-regression is not an option of responses/],
     ['--max-drop for summary', ['summary', 'r', '--max-drop', '0.1'], /^--max-drop is not an option of summary/],
     ['--fail-under for compare', ['compare', 'a', 'b', '--fail-under', '0.9'], /^--fail-under is not an option of compare/],
-    ['junit for summary', ['summary', 'r', '--format', 'junit'], /^--format for summary must be one of table, json, markdown; got "junit"$/],
-    ['csv for compare', ['compare', 'a', 'b', '--format', 'csv'], /^--format for compare must be one of table, json, markdown, junit; got "csv"$/],
+    ['csv for compare', ['compare', 'a', 'b', '--format', 'csv'], /^--format for compare must be one of table, json, markdown, junit, html; got "csv"$/],
+    [
+      '--report csv for summary',
+      ['summary', 'r', '--report', 'csv=a.csv'],
+      /^--report for summary takes one of table, json, markdown, junit, html before the =; got "csv"$/,
+    ],
+    ['--report without =FILE', ['summary', 'r', '--report', 'junit'], /^--report must be FORMAT=FILE/],
+    ['--report with an empty FILE', ['compare', 'a', 'b', '--report', 'junit='], /^--report must be FORMAT=FILE/],
+    ['--report for responses', ['responses', 'r', '--report', 'json=a.json'], /^--report is not an option of responses/],
+    ['--baseline-name for summary', ['summary', 'r', '--baseline-name', 'main-*'], /^--baseline-name is not an option of summary/],
+    ['--pr-comment for responses', ['responses', 'r', '--pr-comment'], /^--pr-comment is not an option of responses/],
     ['missing run id (responses)', ['responses'], /^Missing <eval_run_uuid>: aymara-ai responses <eval_run_uuid>$/],
     ['missing run id (summary)', ['summary'], /^Missing <eval_run_uuid>: aymara-ai summary <eval_run_uuid>$/],
     ['extra positional', ['summary', 'r', 'extra-arg'], /^Unexpected argument "extra-arg"$/],
@@ -184,8 +202,8 @@ describe('parseCli', () => {
     ['a flag missing its value', ['summary', 'r', '--format'], /--format/],
     ['a value given to a boolean flag', ['summary', 'r', '--quiet=yes'], /--quiet/],
     ['bad --format for responses', ['responses', 'r', '--format', 'xml'], /^--format for responses must be one of table, json, ndjson, csv, junit; got "xml"$/],
-    ['csv for summary', ['summary', 'r', '--format', 'csv'], /^--format for summary must be one of table, json, markdown; got "csv"$/],
-    ['ndjson for summary', ['summary', 'r', '--format', 'ndjson'], /^--format for summary must be one of table, json, markdown; got "ndjson"$/],
+    ['csv for summary', ['summary', 'r', '--format', 'csv'], /^--format for summary must be one of table, json, markdown, junit, html; got "csv"$/],
+    ['ndjson for summary', ['summary', 'r', '--format', 'ndjson'], /^--format for summary must be one of table, json, markdown, junit, html; got "ndjson"$/],
     ['--page-size 0', ['responses', 'r', '--page-size', '0'], /^--page-size must be an integer >= 1; got "0"$/],
     ['--page-size abc', ['responses', 'r', '--page-size', 'abc'], /^--page-size must be an integer >= 1; got "abc"$/],
     ['--page-size 1.5', ['responses', 'r', '--page-size', '1.5'], /^--page-size must be an integer >= 1; got "1.5"$/],
@@ -495,13 +513,14 @@ describe('formatRate, summaryTable, summaryJSON', () => {
     { prompt_uuid: 'i-fail', is_passed: false, content_type: 'image' },
     { prompt_uuid: 'a-unscored', content_type: 'audio' },
   ].map(resp);
-  const summary = summarizeResponses(ITEMS);
+  const summary = summaryReportOf('run-x', ITEMS);
 
   it('summaryJSON: the numbers, counted by hand, in snake_case', () => {
-    const text = summaryJSON('run-x', summary);
+    const text = summaryJSON(summary);
     expect(text.endsWith('}\n')).toBe(true);
     expect(text).toContain('\n  "total": 10,');
-    expect(JSON.parse(text)).toEqual({
+    // toMatchObject: the report also names the run, the eval, the prompts' status and the failed prompts.
+    expect(JSON.parse(text)).toMatchObject({
       eval_run_uuid: 'run-x',
       total: 10,
       passed: 5,
@@ -519,7 +538,7 @@ describe('formatRate, summaryTable, summaryJSON', () => {
   });
 
   it('summaryTable: the totals, the rate with its basis, a row per content type', () => {
-    const text = summaryTable('run-x', summary);
+    const text = summaryTable(summary);
     expect(text).toContain('run-x');
     const expected = { total: 10, passed: 5, failed: 2, refused: 1, excluded: 1, unscored: 2 };
     for (const [name, value] of Object.entries(expected)) expect(text).toMatch(new RegExp(`│ ${name} +│ ${value} +│`));
@@ -532,9 +551,9 @@ describe('formatRate, summaryTable, summaryJSON', () => {
   });
 
   it('nothing scored: a null rate, said so', () => {
-    const none = summarizeResponses([]);
-    expect(summaryTable('run-empty', none)).toContain('n/a (nothing scored)');
-    expect(JSON.parse(summaryJSON('run-empty', none))).toEqual({
+    const none = summaryReportOf('run-empty', []);
+    expect(summaryTable(none)).toContain('n/a (nothing scored)');
+    expect(JSON.parse(summaryJSON(none))).toMatchObject({
       eval_run_uuid: 'run-empty',
       total: 0,
       passed: 0,
@@ -681,7 +700,7 @@ const FIRST_PASSING = MAIN.filter((r) => r.is_passed === true && !r.exclude_from
   .slice(0, 3)
   .map((r) => r.prompt_uuid);
 const REGRESSED: Item[] = MAIN.map((r) => (FIRST_PASSING.includes(r.prompt_uuid) ? { ...r, is_passed: false, explanation: 'worse now' } : r));
-const FIXTURES: MockFixtures = {
+const FIXTURES: MockFixtures = withEvals({
   apiKey: KEY,
   runs: {
     [RUN]: { responses: MAIN },
@@ -693,7 +712,7 @@ const FIXTURES: MockFixtures = {
     [RUN_FAILED]: { status: 'failed', responses: MAIN },
     [RUN_REGRESSED]: { responses: REGRESSED },
   },
-};
+});
 
 /** The pass rate computed here, independently of src/summary.ts. */
 const PASSED = MAIN.filter((r) => !r.exclude_from_scoring && r.is_passed === true).length;
@@ -859,7 +878,10 @@ describe('main(argv)', () => {
         excluded: MAIN.filter((r) => r.exclude_from_scoring === true).length,
         pass_rate: RATE,
       });
-      expect(run.stdout).toBe(summaryJSON(RUN, summarizeResponses(MAIN_PARSED)));
+      // The eval lists no prompts: every response is uncategorised, and every failed one is listed.
+      const json = JSON.parse(run.stdout) as { by_category: { category: string | null; total: number }[]; failed_prompts: unknown[] };
+      expect(json.by_category).toEqual([expect.objectContaining({ category: null, total: MAIN.length, passed: PASSED, failed: FAILED })]);
+      expect(json.failed_prompts).toHaveLength(FAILED);
     });
 
     it('summary (table)', async () => {
@@ -867,7 +889,8 @@ describe('main(argv)', () => {
       expect(run).toMatchObject({ code: 0, stderr: '' });
       expect(run.stdout).toContain(RUN);
       expect(run.stdout).toContain(`${formatRate(RATE)} (${PASSED} of ${PASSED + FAILED} scored)`);
-      expect(run.stdout).toBe(summaryTable(RUN, summarizeResponses(MAIN_PARSED)));
+      expect(run.stdout).toMatch(new RegExp(`│ uncategorised +│ ${MAIN.length} +│ ${PASSED} +│ ${FAILED} +│`));
+      expect(run.stdout).toContain(`Failed prompts (${FAILED}):`);
     });
 
     it('--workspace is sent as workspace_uuid; a wrong one is a 404 (exit 3)', async () => {
@@ -894,8 +917,10 @@ describe('main(argv)', () => {
       const s = await freshMock();
       const run = await runMain(['summary', RUN, '--format', 'json', '--base-url', s.url], { env: { AYMARA_AI_BASE_URL: 'https://api.invalid' } });
       expect(run.code).toBe(0);
-      // The run first (is it finished?), then its one page of responses.
-      expect(s.api.requests.map((r) => r.route)).toEqual(['run', 'responses']);
+      // The run first (is it finished?), then its eval, the eval's prompts and its one page of responses, concurrently.
+      const [first, ...rest] = s.api.requests.map((r) => r.route);
+      expect(first).toBe('run');
+      expect(rest.sort()).toEqual(['eval', 'prompts', 'responses']);
     });
   });
 

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withEvals } from './helpers/gate-reports.js';
 import { generateResponses, startMockServer, type MockFixtures, type MockServer } from 'aymara-ai/testing';
 import { closedPortURL, json, startServer, type TestServer } from './helpers/server.js';
 import { CLI, ensureBuiltBeforeAll, expectDocumentsCLI, ROOT } from './cli-harness.js';
@@ -83,7 +84,7 @@ const RUN_EMPTY = 'run-cli-empty';
 const RUN_BIG = 'run-cli-big';
 const BIG = generateResponses(4000, 5);
 
-const FIXTURES: MockFixtures = {
+const FIXTURES: MockFixtures = withEvals({
   apiKey: KEY,
   runs: {
     [RUN]: { responses: MAIN },
@@ -92,7 +93,7 @@ const FIXTURES: MockFixtures = {
     [RUN_EMPTY]: { responses: [] },
     [RUN_BIG]: { responses: BIG },
   },
-};
+});
 
 /** The documented CSV columns (src/cli/output.ts CSV_COLUMNS), spelled out so a change shows here. */
 const CSV_COLUMNS = [
@@ -337,7 +338,7 @@ describe('output formats, parsed back and compared with the fixtures', () => {
     expect(MAIN_SUMMARY.by_content_type).toHaveProperty('audio');
     expect(MAIN_SUMMARY.unscored).toBeGreaterThan(0);
     expect(MAIN_SUMMARY.excluded).toBeGreaterThan(0);
-    expect(JSON.parse(out.summaryJSON.stdout)).toEqual(MAIN_SUMMARY);
+    expect(JSON.parse(out.summaryJSON.stdout)).toMatchObject(MAIN_SUMMARY);
   });
 
   it('summary (table): the totals and a row per content type', () => {
@@ -394,9 +395,12 @@ describe('output formats, parsed back and compared with the fixtures', () => {
     const s = await fresh();
     const run = await cli(['summary', RUN, '--format', 'json', '--base-url', s.url], { env: { AYMARA_AI_BASE_URL: 'https://api.invalid' } });
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual(MAIN_SUMMARY);
+    expect(JSON.parse(run.stdout)).toMatchObject(MAIN_SUMMARY);
     // The run first (is it finished?), then its one page.
-    expect(s.api.requests.map((r) => r.route)).toEqual(['run', 'responses']);
+    // The run first, then its responses, the eval and its prompts, concurrently.
+    const [first, ...rest] = s.api.requests.map((r) => r.route);
+    expect(first).toBe('run');
+    expect(rest.sort()).toEqual(['eval', 'prompts', 'responses']);
   });
 });
 
@@ -419,7 +423,7 @@ describe('exit codes', () => {
       cases.map(async ([rate, code]) => {
         const run = await cli(['summary', RUN, '--format', 'json', '--fail-under', rate]);
         expect({ rate, code: run.code }).toEqual({ rate, code });
-        expect(JSON.parse(run.stdout)).toEqual(MAIN_SUMMARY); // the data is printed either way
+        expect(JSON.parse(run.stdout)).toMatchObject(MAIN_SUMMARY); // the data is printed either way
         if (code === 1) expect(run.stderr).toMatch(/fail: pass rate [\d.]+% is under/);
         else expect(run.stderr).toMatch(/^ok: pass rate [\d.]+% is at or above/);
       }),
@@ -433,7 +437,7 @@ describe('exit codes', () => {
     ]);
     expect(gated.code).toBe(1);
     expect(gated.stderr).toMatch(/undefined/i);
-    expect(JSON.parse(gated.stdout)).toEqual(expectedSummary(RUN_UNSCORED, UNSCORED));
+    expect(JSON.parse(gated.stdout)).toMatchObject(expectedSummary(RUN_UNSCORED, UNSCORED));
     expect(JSON.parse(gated.stdout)).toMatchObject({ total: 4, passed: 0, failed: 0, excluded: 2, unscored: 2, refused: 1, pass_rate: null });
     expect(ungated.code).toBe(0);
   });
@@ -522,7 +526,7 @@ describe('exit codes', () => {
     expect(s500.api.requests).toHaveLength(3);
     expect(serverError.stderr).toContain('[aymara-ai]'); // the debug log went to stderr
     expect(recovered.code).toBe(0);
-    expect(JSON.parse(recovered.stdout)).toEqual(MAIN_SUMMARY);
+    expect(JSON.parse(recovered.stdout)).toMatchObject(MAIN_SUMMARY);
   });
 
   it('3 for a body that fails validation, with the path and the request id', async () => {
@@ -570,10 +574,10 @@ describe('stdout holds data only; notes go to stderr', () => {
     expect(failing.stderr).toMatch(/fail: pass rate/);
     expect(summary.code).toBe(0);
     expect(summary.stderr).toContain('ok: pass rate');
-    expect(JSON.parse(summary.stdout)).toEqual(MAIN_SUMMARY);
+    expect(JSON.parse(summary.stdout)).toMatchObject(MAIN_SUMMARY);
     expect(quiet.code).toBe(0);
     expect(quiet.stderr).toBe('');
-    expect(JSON.parse(quiet.stdout)).toEqual(MAIN_SUMMARY);
+    expect(JSON.parse(quiet.stdout)).toMatchObject(MAIN_SUMMARY);
   });
 });
 
@@ -655,7 +659,19 @@ describe('--help and --version', () => {
     expect(responses.stdout).toMatch(/^aymara-ai responses: /);
     expect(compare.stdout).toMatch(/^aymara-ai compare: /);
     expect(compareFirst.stdout).toBe(compare.stdout);
-    for (const word of ['<baseline_run> <candidate_run>', '--fail-on-regression', '--max-drop', '--alpha', 'McNemar', 'junit', 'markdown', '--wait']) {
+    for (const word of [
+      '<baseline_run|latest> <candidate_run>',
+      '--baseline-name',
+      '--require-baseline',
+      '--report',
+      '--fail-on-regression',
+      '--max-drop',
+      '--alpha',
+      'McNemar',
+      'junit',
+      'markdown',
+      '--wait',
+    ]) {
       expect(compare.stdout).toContain(word);
     }
   });

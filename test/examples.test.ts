@@ -247,5 +247,12 @@ describe('npm run demo', () => {
     expect(stdout).toContain(`Pass rate: ${report.rate}% of ${report.scored} scored responses`);
     expect(stdout).toContain('A run that does not: not found (404 resource.not_found');
     expect(stdout).toContain('A wrong key: check your API key (401 auth.invalid_key)');
+    // compare latest finds the run's baseline, the summary and the comparison show categories, the HTML report is written.
+    expect(stdout).toMatch(/^baseline: main-2026-11-24 \(e1a7c0de-0000-4000-a000-000000001124\), the latest finished run named main-\* of eval /m);
+    expect(stdout).toMatch(/│ jailbreak +│/);
+    expect(stdout).toContain('Pass rate by category:');
+    const html = /^HTML report: (.+)$/m.exec(stdout)?.[1];
+    expect(html).toBeDefined();
+    expect(readFileSync(html as string, 'utf8').toLowerCase()).toContain('<!doctype html>');
   });
 });

@@ -3,7 +3,7 @@
 // same reports in Chromium.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ResponseCounts } from 'aymara-ai';
+import type { ResponseCounts } from 'aymara-ai/analysis';
 import { escapeText } from '../src/cli/escape.js';
 import { block, escapeHTML, inline, plain, svgText } from '../src/cli/html/escape.js';
 import { CSP, renderHTML } from '../src/cli/html/render.js';
@@ -21,7 +21,7 @@ import {
   largeCompareReport,
   LONG_WORD,
   shownInHTML,
-} from './helpers/gate-reports.js';
+} from './helpers/html-reports.js';
 
 /** The entities the renderer writes, decoded: what a browser shows for the text. */
 const decode = (html: string) =>

@@ -32,7 +32,7 @@ const COMMON_FLAGS: ParseArgsOptionsConfig = {
  */
 const OPTIONS: ParseArgsOptionsConfig = {
   ...COMMON_FLAGS,
-  ...Object.fromEntries(Object.values(FLAGS).map((flag) => [flag.name, { type: flag.type }])),
+  ...Object.fromEntries(Object.values(FLAGS).map((flag) => [flag.name, { type: flag.type, multiple: 'multiple' in flag && flag.multiple }])),
 };
 
 /** The module of a command by name, or undefined. */
@@ -67,13 +67,19 @@ export function parseCli(argv: readonly string[]): Parsed {
   const wait = text(values.wait);
   const runs = command.operands(operands, wait !== undefined);
   for (const flag of Object.values(FLAGS)) {
-    if (values[flag.name] !== undefined && !command.flags.includes(flag)) {
+    const given = values[flag.name];
+    if (given !== undefined && !(Array.isArray(given) && given.length === 0) && !command.flags.includes(flag)) {
       throw new UsageError(`--${flag.name} is not an option of ${command.name} (see aymara-ai ${command.name} --help)`);
     }
   }
   const formats = Object.keys(command.formats);
   const format = text(values.format) ?? formats[0] ?? '';
   if (!formats.includes(format)) throw new UsageError(`--format for ${command.name} must be one of ${formats.join(', ')}; got ${JSON.stringify(format)}`);
+  const flags = readFlags(values);
+  for (const report of flags.report) {
+    if (!formats.includes(report.format))
+      throw new UsageError(`--report for ${command.name} takes one of ${formats.join(', ')} before the =; got ${JSON.stringify(report.format)}`);
+  }
   const workspace = text(values.workspace);
   if (workspace !== undefined && workspace.trim() === '') throw new UsageError('--workspace must not be empty');
   const pageSize = text(values['page-size']);
@@ -85,7 +91,7 @@ export function parseCli(argv: readonly string[]): Parsed {
       format,
       workspace,
       pageSize: pageSize === undefined ? undefined : parsePageSize(pageSize),
-      ...readFlags(values),
+      ...flags,
       waitMs: wait === undefined ? undefined : parseDuration(wait),
       baseURL: text(values['base-url']),
       quiet: values.quiet === true,

@@ -1,15 +1,17 @@
-/** `aymara-ai compare`: its gates, and its report as a table, JSON and Markdown. */
+/** `aymara-ai compare`: its gates, and its report (report-model.ts) as a table, JSON and Markdown. */
 import Table from 'cli-table3';
-import type { CaseOutcome, ComparedCase, ResponseCounts, RunComparison } from 'aymara-ai/analysis';
+import type { CaseOutcome, ResponseCounts, RunComparison } from 'aymara-ai/analysis';
 import { toJSONPretty } from './json.js';
 import { clipText, mdCode, mdTable, mdText } from './markdown.js';
 import { RATE_EPSILON, type GateCheck } from './gate.js';
-import { cell, COMPACT, countsJSON, MARKDOWN_LIST_LIMIT } from './output.js';
+import { cell, COMPACT, countsJSON } from './output.js';
 import { formatRate } from './rate.js';
+import { baselineChoice, categoryLabel, firstOf, runLabel } from './report-parts.js';
+import type { BaselineChoice, CompareReport, ComparedPrompt, RunInfo } from './report-model.js';
 import type { SlimResponse } from './slim.js';
+import { evalJSON, evalLabel, MARKDOWN_LIST_LIMIT, mdPromptCells, notes, promptJSON, promptsJSON } from './summary-report.js';
 
 export type Comparison = RunComparison<SlimResponse>;
-type Case = ComparedCase<SlimResponse>;
 
 export interface CompareGateOptions {
   failOnRegression: boolean;
@@ -109,148 +111,216 @@ export function compareGates(c: Comparison, options: CompareGateOptions): GateCh
   return checks;
 }
 
-function tally(c: Comparison): string {
+function tally(r: CompareReport): string {
   return [
-    `${c.regressed.length} regressed`,
-    `${c.fixed.length} fixed`,
-    `${c.stillFailing.length} still failing`,
-    `${c.stillPassing.length} still passing`,
-    `${c.new.length} new`,
-    `${c.missing.length} missing`,
+    `${r.regressed.length} regressed`,
+    `${r.fixed.length} fixed`,
+    `${r.stillFailing.length} still failing`,
+    `${r.stillPassing} still passing`,
+    `${r.new} new`,
+    `${r.missing} missing`,
   ].join(', ');
 }
 
-const explanationOf = (r: SlimResponse | undefined) => r?.explanation ?? '';
+/** The explanation a regressed prompt shows: the candidate's, else the baseline's, said so. */
+const regressedExplanation = (x: ComparedPrompt, baselineLabel: string) =>
+  (x.candidate === 'missing' ? '' : (x.explanation ?? '')) || (x.baselineExplanation ? `${baselineLabel}${x.baselineExplanation}` : '');
+const candidateExplanation = (x: ComparedPrompt) => (x.candidate === 'missing' ? '' : (x.explanation ?? ''));
+
+const signed = (a: number, b: number) => (b - a === 0 ? '0' : `${b - a > 0 ? '+' : ''}${b - a}`);
+
+/** The runs and how the baseline was chosen, in plain words (server text: escape for where it lands). */
+function runLines(r: CompareReport): string[] {
+  const lines = [`baseline: ${runLabel(r.baseline)}, ${baselineChoice(r.baseline)}`, `candidate: ${runLabel(r.candidate)}`];
+  const evalName = evalLabel(r.eval);
+  return evalName === undefined ? lines : [`eval: ${evalName}`, ...lines];
+}
 
 /** The comparison as terminal tables. */
-export function compareTable(baselineUUID: string, candidateUUID: string, c: Comparison): string {
+export function compareTable(r: CompareReport): string {
   const totals = new Table({ head: ['', 'baseline', 'candidate', 'change'], ...COMPACT });
   const row = (name: string, key: keyof Omit<ResponseCounts, 'passRate'>) => {
-    const [a, b] = [c.baseline[key], c.candidate[key]];
-    totals.push([name, String(a), String(b), b - a === 0 ? '0' : `${b - a > 0 ? '+' : ''}${b - a}`]);
+    totals.push([name, String(r.baselineCounts[key]), String(r.candidateCounts[key]), signed(r.baselineCounts[key], r.candidateCounts[key])]);
   };
   totals.push(
-    ['run', cell(baselineUUID), cell(candidateUUID), ''],
-    ['pass rate', formatRate(c.baseline.passRate), formatRate(c.candidate.passRate), formatChange(c.passRateChange)],
+    ['run', cell(r.baseline.eval_run_uuid), cell(r.candidate.eval_run_uuid), ''],
+    ['pass rate', formatRate(r.baselineCounts.passRate), formatRate(r.candidateCounts.passRate), formatChange(r.passRateChange)],
   );
   for (const key of ['total', 'passed', 'failed', 'unscored', 'excluded'] as const) row(key, key);
   const lines = [
+    ...notes(r).map((note) => `note: ${cell(note)}`),
+    ...runLines(r).map((line) => cell(line)),
     totals.toString(),
-    tally(c),
-    `McNemar's exact test (one-sided): p = ${formatP(c.mcnemar.pValue, c.mcnemar.log10PValue)} (${c.mcnemar.regressed} regressed, ${c.mcnemar.fixed} fixed)`,
+    tally(r),
+    `McNemar's exact test (one-sided): p = ${formatP(r.mcnemar.pValue, r.mcnemar.log10PValue)} (${r.mcnemar.regressed} regressed, ${r.mcnemar.fixed} fixed)`,
   ];
-  const list = (title: string, cases: readonly Case[], explain: (x: Case) => string) => {
+  if (r.byCategory.length > 0) {
+    const table = new Table({ head: ['category', 'baseline', 'candidate', 'change', 'total'], ...COMPACT });
+    for (const c of r.byCategory)
+      table.push([
+        cell(categoryLabel(c.category), 40),
+        formatRate(c.baseline.passRate),
+        formatRate(c.candidate.passRate),
+        formatChange(c.change),
+        String(c.candidate.total),
+      ]);
+    lines.push('', 'Pass rate by category:', table.toString());
+  }
+  const list = (title: string, cases: readonly ComparedPrompt[], explain: (x: ComparedPrompt) => string) => {
     if (cases.length === 0) return;
-    const table = new Table({ head: ['prompt_uuid', 'baseline', 'candidate', 'explanation'], ...COMPACT });
-    for (const x of cases) table.push([cell(x.prompt_uuid), x.baseline, x.candidate, cell(explain(x), 70)]);
-    lines.push('', `${title} (${cases.length}):`, table.toString());
+    const { shown, more } = firstOf(cases, MARKDOWN_LIST_LIMIT);
+    const table = new Table({ head: ['prompt_uuid', 'category', 'prompt', 'baseline', 'candidate', 'answer', 'explanation'], ...COMPACT });
+    for (const x of shown)
+      table.push([
+        cell(x.prompt_uuid),
+        cell(categoryLabel(x.category), 20),
+        cell(x.prompt, 40),
+        x.baseline,
+        x.candidate,
+        cell(x.answer, 30),
+        cell(explain(x), 60),
+      ]);
+    lines.push('', `${title} (${cases.length}):`, table.toString(), ...(more > 0 ? [`…and ${more} more (see the JSON or JUnit report)`] : []));
   };
-  list('Regressed', c.regressed, (x) => explanationOf(x.candidateResponse) || `(baseline: ${explanationOf(x.baselineResponse)})`);
-  list('Fixed', c.fixed, (x) => explanationOf(x.candidateResponse));
-  list('New', c.new, (x) => explanationOf(x.candidateResponse));
+  list('Regressed', r.regressed, (x) => regressedExplanation(x, '(baseline) '));
+  list('Fixed', r.fixed, candidateExplanation);
+  list('Still failing', r.stillFailing, candidateExplanation);
+  list('New', r.newPrompts, candidateExplanation);
   for (const side of ['baseline', 'candidate'] as const) {
-    if (c.duplicates[side].length > 0)
-      lines.push('', `Repeated prompt_uuids in the ${side} (${c.duplicates[side].length}): ${c.duplicates[side].map((id) => cell(id)).join(', ')}`);
+    const ids = r.duplicates[side];
+    if (ids.length > 0) lines.push('', `Repeated prompt_uuids in the ${side} (${ids.length}): ${ids.map((id) => cell(id)).join(', ')}`);
   }
   return `${lines.join('\n')}\n`;
 }
 
-function caseJSON(x: Case): Record<string, unknown> {
+function caseJSON(x: ComparedPrompt): Record<string, unknown> {
   return {
-    prompt_uuid: x.prompt_uuid,
+    ...promptJSON(x),
     baseline: x.baseline,
     candidate: x.candidate,
-    explanation: x.candidateResponse?.explanation ?? null,
-    baseline_explanation: x.baselineResponse?.explanation ?? null,
+    explanation: x.candidate === 'missing' ? null : (x.explanation ?? null),
+    baseline_explanation: x.baselineExplanation ?? null,
   };
 }
 
+function runJSON(run: RunInfo): Record<string, unknown> {
+  return { eval_run_uuid: run.eval_run_uuid, name: run.name ?? null, created_at: run.created_at ?? null, status: run.status };
+}
+
+function chosenJSON(chosen: BaselineChoice): Record<string, unknown> {
+  return chosen.kind === 'given'
+    ? { kind: 'given' }
+    : { kind: 'latest', eval_uuid: chosen.eval_uuid, name_glob: chosen.nameGlob ?? null, considered: chosen.considered };
+}
+
 /** The comparison as one JSON document, in the API's snake_case style. */
-export function compareJSON(baselineUUID: string, candidateUUID: string, c: Comparison, checks: readonly GateCheck[]): string {
+export function compareJSON(r: CompareReport): string {
   return `${toJSONPretty({
-    baseline: { eval_run_uuid: baselineUUID, ...countsJSON(c.baseline) },
-    candidate: { eval_run_uuid: candidateUUID, ...countsJSON(c.candidate) },
-    pass_rate_change: c.passRateChange,
+    eval: evalJSON(r.eval),
+    baseline: { ...runJSON(r.baseline), chosen: chosenJSON(r.baseline.chosen), ...countsJSON(r.baselineCounts) },
+    candidate: { ...runJSON(r.candidate), ...countsJSON(r.candidateCounts) },
+    pass_rate_change: r.passRateChange,
+    by_category: r.byCategory.map((c) => ({ category: c.category, baseline: countsJSON(c.baseline), candidate: countsJSON(c.candidate), change: c.change })),
+    prompts: promptsJSON(r.prompts),
     counts: {
-      regressed: c.regressed.length,
-      fixed: c.fixed.length,
-      still_failing: c.stillFailing.length,
-      still_passing: c.stillPassing.length,
-      new: c.new.length,
-      missing: c.missing.length,
+      regressed: r.regressed.length,
+      fixed: r.fixed.length,
+      still_failing: r.stillFailing.length,
+      still_passing: r.stillPassing,
+      new: r.new,
+      missing: r.missing,
     },
-    mcnemar: { regressed: c.mcnemar.regressed, fixed: c.mcnemar.fixed, p_value: c.mcnemar.pValue, log10_p_value: c.mcnemar.log10PValue },
-    duplicates: c.duplicates,
-    regressed: c.regressed.map(caseJSON),
-    fixed: c.fixed.map(caseJSON),
-    still_failing: c.stillFailing.map(caseJSON),
-    new: c.new.map(caseJSON),
-    missing: c.missing.map((x) => x.prompt_uuid),
-    gate: { passed: checks.every((x) => x.ok), checks },
+    mcnemar: { regressed: r.mcnemar.regressed, fixed: r.mcnemar.fixed, p_value: r.mcnemar.pValue, log10_p_value: r.mcnemar.log10PValue },
+    duplicates: r.duplicates,
+    regressed: r.regressed.map(caseJSON),
+    fixed: r.fixed.map(caseJSON),
+    still_failing: r.stillFailing.map(caseJSON),
+    new: r.newPrompts.map(caseJSON),
+    missing: r.missingUUIDs,
+    gate: { passed: r.checks.every((x) => x.ok), checks: r.checks },
   })}\n`;
 }
 
 const OUTCOME_MD: Record<CaseOutcome, string> = { passed: 'passed', failed: 'failed', unscored: 'unscored', excluded: 'excluded', missing: '**missing**' };
 
-function caseTable(cases: readonly Case[], explain: (x: Case) => string): string {
-  const shown = cases.slice(0, MARKDOWN_LIST_LIMIT);
+function caseTable(cases: readonly ComparedPrompt[], explain: (x: ComparedPrompt) => string): string {
+  const { shown, more } = firstOf(cases, MARKDOWN_LIST_LIMIT);
   const table = mdTable(
-    ['prompt', 'baseline', 'candidate', 'explanation'],
-    shown.map((x) => [mdCode(x.prompt_uuid), OUTCOME_MD[x.baseline], OUTCOME_MD[x.candidate], mdText(clipText(explain(x) || '(no explanation)', 300))]),
+    ['prompt', 'category', 'question', 'answer', 'baseline', 'candidate', 'explanation'],
+    shown.map((x) => [
+      mdCode(x.prompt_uuid),
+      ...mdPromptCells(x),
+      OUTCOME_MD[x.baseline],
+      OUTCOME_MD[x.candidate],
+      mdText(clipText(explain(x) || '(no explanation)', 300)),
+    ]),
   );
-  return shown.length < cases.length ? `${table}\n\n…and ${cases.length - shown.length} more (see the JSON or JUnit report).` : table;
+  return more > 0 ? `${table}\n\n…and ${more} more (see the JSON or JUnit report).` : table;
 }
 
 /** The comparison as a Markdown report for a pull request or a job summary. */
-export function compareMarkdown(baselineUUID: string, candidateUUID: string, c: Comparison, checks: readonly GateCheck[]): string {
-  const ok = checks.every((x) => x.ok);
-  const lines = [`### ${ok ? '✅' : '❌'} Aymara eval: candidate ${mdCode(candidateUUID)} against baseline ${mdCode(baselineUUID)}`, ''];
-  if (checks.length > 0) {
-    lines.push(`**Gate ${ok ? 'passed' : 'failed'}:**`, '', ...checks.map((x) => `- ${x.ok ? '✅' : '❌'} ${mdText(x.message)}`), '');
+export function compareMarkdown(r: CompareReport): string {
+  const ok = r.checks.every((x) => x.ok);
+  const lines = [
+    `### ${ok ? '✅' : '❌'} Aymara eval: candidate ${mdCode(r.candidate.eval_run_uuid)} against baseline ${mdCode(r.baseline.eval_run_uuid)}`,
+    '',
+  ];
+  lines.push(...runLines(r).map((line) => `- ${mdText(line)}`), '');
+  for (const note of notes(r)) lines.push(`> **Note:** ${mdText(note)}`, '');
+  if (r.checks.length > 0) {
+    lines.push(`**Gate ${ok ? 'passed' : 'failed'}:**`, '', ...r.checks.map((x) => `- ${x.ok ? '✅' : '❌'} ${mdText(x.message)}`), '');
   }
-  const diff = (a: number, b: number) => (b - a === 0 ? '0' : `${b - a > 0 ? '+' : ''}${b - a}`);
+  const b = r.baselineCounts;
+  const k = r.candidateCounts;
   lines.push(
     mdTable(
       ['', 'baseline', 'candidate', 'change'],
       [
-        ['pass rate', formatRate(c.baseline.passRate), formatRate(c.candidate.passRate), formatChange(c.passRateChange)],
-        ...(['passed', 'failed', 'unscored', 'excluded', 'total'] as const).map((k) => [
-          k,
-          String(c.baseline[k]),
-          String(c.candidate[k]),
-          diff(c.baseline[k], c.candidate[k]),
-        ]),
+        ['pass rate', formatRate(b.passRate), formatRate(k.passRate), formatChange(r.passRateChange)],
+        ...(['passed', 'failed', 'unscored', 'excluded', 'total'] as const).map((key) => [key, String(b[key]), String(k[key]), signed(b[key], k[key])]),
       ],
       'lrrr',
     ),
     '',
-    `**${c.regressed.length} regressed** · ${c.fixed.length} fixed · ${c.stillFailing.length} still failing · ${c.stillPassing.length} still passing · ${c.new.length} new · ${c.missing.length} missing`,
+    `**${r.regressed.length} regressed** · ${r.fixed.length} fixed · ${r.stillFailing.length} still failing · ${r.stillPassing} still passing · ${r.new} new · ${r.missing} missing`,
     '',
-    `McNemar's exact test (one-sided, ${c.mcnemar.regressed} regressed against ${c.mcnemar.fixed} fixed): p = ${formatP(c.mcnemar.pValue, c.mcnemar.log10PValue)}`,
+    `McNemar's exact test (one-sided, ${r.mcnemar.regressed} regressed against ${r.mcnemar.fixed} fixed): p = ${formatP(r.mcnemar.pValue, r.mcnemar.log10PValue)}`,
   );
-  if (c.regressed.length > 0) {
+  if (r.byCategory.length > 0) {
     lines.push(
       '',
-      `#### Regressed prompts (${c.regressed.length})`,
+      '#### Pass rate by category',
       '',
-      caseTable(c.regressed, (x) => explanationOf(x.candidateResponse) || `baseline: ${explanationOf(x.baselineResponse)}`),
+      mdTable(
+        ['category', 'baseline', 'candidate', 'change', 'total'],
+        r.byCategory.map((c) => [
+          mdText(clipText(categoryLabel(c.category), 80)),
+          formatRate(c.baseline.passRate),
+          formatRate(c.candidate.passRate),
+          formatChange(c.change),
+          String(c.candidate.total),
+        ]),
+        'lrrrr',
+      ),
     );
   }
-  const folded = (title: string, cases: readonly Case[]) => {
-    if (cases.length === 0) return;
+  if (r.regressed.length > 0) {
     lines.push(
       '',
-      `<details><summary>${title} (${cases.length})</summary>`,
+      `#### Regressed prompts (${r.regressed.length})`,
       '',
-      caseTable(cases, (x) => explanationOf(x.candidateResponse)),
-      '',
-      '</details>',
+      caseTable(r.regressed, (x) => regressedExplanation(x, 'baseline: ')),
     );
+  }
+  const folded = (title: string, cases: readonly ComparedPrompt[]) => {
+    if (cases.length === 0) return;
+    lines.push('', `<details><summary>${title} (${cases.length})</summary>`, '', caseTable(cases, candidateExplanation), '', '</details>');
   };
-  folded('Fixed prompts', c.fixed);
-  folded('New prompts', c.new);
+  folded('Fixed prompts', r.fixed);
+  folded('Still failing prompts', r.stillFailing);
+  folded('New prompts', r.newPrompts);
   for (const side of ['baseline', 'candidate'] as const) {
-    const ids = c.duplicates[side];
+    const ids = r.duplicates[side];
     if (ids.length > 0)
       lines.push(
         '',

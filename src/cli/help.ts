@@ -9,6 +9,14 @@ const COMMON_OPTIONS = `Common options:
                       polling with backoff and showing its progress on stderr. DURATION: 90s, 5m,
                       1h30m, 500ms; a plain number is seconds. Without --wait a run that is not
                       finished is not gated: exit 5.
+  --report FORMAT=FILE
+                      summary and compare: also write the report in FORMAT (one of --format's) to
+                      FILE, from the same data (repeatable: --report junit=eval.xml --report
+                      html=eval.html), so CI reads each run once; --format still chooses stdout's.
+                      A FILE that cannot be written is an error on stderr after the report and the
+                      verdict: exit 2, or 1 when the gate failed anyway.
+  --pr-comment        summary and compare, in GitHub Actions on a pull request: post the markdown
+                      report as a comment on the pull request, updating the same comment next time.
   --base-url URL      API base URL (default: $AYMARA_AI_BASE_URL or https://api.aymara.ai).
   --quiet             No progress and no notes on stderr; errors are still printed.
   -h, --help          Show help (also after a command: aymara-ai compare --help).
@@ -24,9 +32,9 @@ const ENVIRONMENT = `Environment:
 
 const EXIT_CODES = `Exit codes:
   0  ok
-  1  the gate failed (--fail-under, --fail-on-regression, --max-drop, --alpha, or a comparison
-     that is not sound: duplicate prompt_uuids, cases missing from the candidate)
-  2  usage error, bad input, or AYMARA_AI_API_KEY missing
+  1  the gate failed (--fail-under, --fail-on-regression, --max-drop, --alpha, --require-baseline,
+     or a comparison that is not sound: duplicate prompt_uuids, cases missing from the candidate)
+  2  usage error, bad input, AYMARA_AI_API_KEY missing, or a --report FILE that cannot be written
   3  the API answered an error, or a response failed validation
   4  network error or timeout
   5  a run is not finished (still being scored, or failed): it is not gated
@@ -55,6 +63,7 @@ ${EXIT_CODES}
 Examples:
   aymara-ai summary 5f0c... --fail-under 0.9 --wait
   aymara-ai compare 1a2b... 5f0c... --fail-on-regression --alpha 0.05 --format junit > aymara.xml
+  aymara-ai compare latest 5f0c... --baseline-name 'main-*' --report html=aymara.html
   aymara-ai responses 5f0c... --format csv > responses.csv
   aymara-ai responses 5f0c... --format ndjson | jq 'select(.is_passed == false)'
 `;

@@ -4,12 +4,13 @@
  * this format is asked for.
  */
 import type { EvalScoredResponse } from 'aymara-ai';
-import type { ComparedCase, RunComparison } from 'aymara-ai/analysis';
 import { escapeText } from './escape.js';
 import { clipText } from './markdown.js';
 import type { GateCheck } from './gate.js';
 import { contentText, resultOf } from './output.js';
-import type { SlimResponse } from './slim.js';
+import { baselineChoice, categoryLabel } from './report-parts.js';
+import type { CompareReport, ComparedPrompt, PromptCase, SummaryReport } from './report-model.js';
+import { notes } from './summary-report.js';
 
 /** The part of junit-report-builder this file uses (its bundled typings describe an ES default export it does not have). */
 interface TestCase {
@@ -102,49 +103,102 @@ export async function responsesJUnit(evalRunUUID: string, responses: readonly Ev
   return `${builder.build()}\n`;
 }
 
-function outcomeLine(c: ComparedCase<SlimResponse>): string {
+/** A prompt's testcase class: its category, so CI test reports group by it. */
+function classOf(x: PromptCase): string {
+  return line(categoryLabel(x.category), 200);
+}
+
+/** What a report knows of a prompt, for a failure's or a note's text: one line per field, server text escaped. */
+function promptDetails(x: PromptCase, explanation: string | null | undefined = x.explanation): string {
+  const parts = [`category: ${escapeText(categoryLabel(x.category))}`];
+  if (x.prompt !== undefined) parts.push(`prompt: ${escapeText(x.prompt)}`);
+  parts.push(
+    `answer: ${escapeText(clipText(x.answer, 2000))}`,
+    `explanation: ${escapeText(explanation ?? '(none)')}`,
+    `content type: ${escapeText(x.content_type)}`,
+  );
+  if (x.confidence !== undefined && x.confidence !== null) parts.push(`confidence: ${x.confidence}`);
+  if (x.refused) parts.push('the AI refused');
+  return parts.join('\n');
+}
+
+/** The notes of a report (no baseline, prompts unreadable) as suite properties, where JUnit readers show them. */
+function noteProperties(suite: TestSuite, texts: readonly string[]): void {
+  texts.forEach((text, i) => suite.property(`note${texts.length > 1 ? `_${i + 1}` : ''}`, line(text)));
+}
+
+/**
+ * `summary --format junit`: one testsuite for the run, a testcase per prompt classed by its category; failed ->
+ * `<failure>` with the prompt, the answer and the explanation, excluded or unscored -> `<skipped>`. The gate's check
+ * follows in its own testsuite.
+ */
+export async function summaryJUnit(report: SummaryReport): Promise<string> {
+  const builder = (await newBuilder()).name('aymara-ai');
+  const run = report.run.eval_run_uuid;
+  const suite = builder
+    .testSuite()
+    .name(`aymara-ai summary ${line(run)}`)
+    .property('eval_run_uuid', line(run));
+  if (report.eval) suite.property('eval_uuid', line(report.eval.eval_uuid));
+  noteProperties(suite, notes(report));
+  for (const x of report.cases) {
+    const test = suite.testCase().className(classOf(x)).name(line(x.prompt_uuid));
+    if (x.outcome === 'failed') test.failure(line(x.explanation ?? 'failed (no explanation)', 500), 'failed').stacktrace(block(promptDetails(x)));
+    else if (x.outcome === 'excluded') test.skipped().standardOutput('excluded from scoring (exclude_from_scoring)');
+    else if (x.outcome === 'unscored') test.skipped().standardOutput('not scored (is_passed is null)');
+  }
+  gateSuite(builder, report.gate ? [report.gate] : []);
+  return `${builder.build()}\n`;
+}
+
+function outcomeLine(c: ComparedPrompt): string {
   return `${c.baseline} in the baseline, ${c.candidate} in the candidate`;
 }
 
-function pairDetails(c: ComparedCase<SlimResponse>): string {
+function pairDetails(c: ComparedPrompt): string {
   const parts = [outcomeLine(c)];
-  if (c.candidateResponse) parts.push(`candidate ${details(c.candidateResponse)}`);
-  if (c.baselineResponse) parts.push(`baseline ${details(c.baselineResponse)}`);
+  if (c.candidate !== 'missing') parts.push(`candidate ${promptDetails(c)}`);
+  if (c.baseline !== 'missing') parts.push(`baseline explanation: ${escapeText(c.baselineExplanation ?? '(none)')}`);
   return parts.join('\n');
 }
 
 /**
- * `compare --format junit`: one testsuite for the comparison, a testcase per prompt of either run:
- * regressed -> `<failure>`; still failing, or new and not passing -> `<skipped>` (a known failure, not a new
- * one); fixed, still passing, or new and passing -> passed. The gate's checks follow in their own testsuite.
+ * `compare --format junit`: one testsuite for the comparison, a testcase per prompt of either run, classed by its
+ * category: regressed -> `<failure>`; still failing, or new and not passing -> `<skipped>` (a known failure, not a
+ * new one); fixed, still passing, or new and passing -> passed. The gate's checks follow in their own testsuite,
+ * a testcase each.
  */
-export async function compareJUnit(baselineUUID: string, candidateUUID: string, c: RunComparison<SlimResponse>, checks: readonly GateCheck[]): Promise<string> {
+export async function compareJUnit(r: CompareReport): Promise<string> {
   const builder = (await newBuilder()).name('aymara-ai');
+  const baseline = r.baseline.eval_run_uuid;
+  const candidate = r.candidate.eval_run_uuid;
   const suite = builder
     .testSuite()
-    .name(`aymara-ai compare ${line(baselineUUID)} -> ${line(candidateUUID)}`)
-    .property('baseline_run', line(baselineUUID))
-    .property('candidate_run', line(candidateUUID));
-  const test = (x: ComparedCase<SlimResponse>, className = 'aymara.compare') => suite.testCase().className(className).name(line(x.prompt_uuid));
-  for (const x of c.regressed) {
-    const why = x.candidateResponse?.explanation ? `: ${x.candidateResponse.explanation}` : '';
+    .name(`aymara-ai compare ${line(baseline)} -> ${line(candidate)}`)
+    .property('baseline_run', line(baseline))
+    .property('candidate_run', line(candidate))
+    .property('baseline_chosen', line(baselineChoice(r.baseline)));
+  noteProperties(suite, notes(r));
+  const test = (x: ComparedPrompt) => suite.testCase().className(classOf(x)).name(line(x.prompt_uuid));
+  for (const x of r.regressed) {
+    const why = x.candidate !== 'missing' && x.explanation ? `: ${x.explanation}` : '';
     test(x)
       .failure(line(`regressed: ${outcomeLine(x)}${why}`, 500), 'regression')
       .stacktrace(block(pairDetails(x)));
   }
-  for (const x of c.stillFailing)
+  for (const x of r.stillFailing)
     test(x)
       .skipped()
       .standardOutput(block(`still failing: ${pairDetails(x)}`));
-  for (const x of c.fixed) test(x).standardOutput(block(`fixed: ${pairDetails(x)}`));
-  for (const x of c.stillPassing) test(x);
-  for (const x of c.new) {
-    if (x.candidate === 'passed') test(x, 'aymara.compare.new').standardOutput('new: passed in the candidate');
+  for (const x of r.fixed) test(x).standardOutput(block(`fixed: ${pairDetails(x)}`));
+  for (const x of r.stillPassingPrompts) test(x);
+  for (const x of r.newPrompts) {
+    if (x.candidate === 'passed') test(x).standardOutput('new: passed in the candidate');
     else
-      test(x, 'aymara.compare.new')
+      test(x)
         .skipped()
-        .standardOutput(block(`new, ${x.candidate} in the candidate\ncandidate ${x.candidateResponse ? details(x.candidateResponse) : ''}`));
+        .standardOutput(block(`new, ${x.candidate} in the candidate\ncandidate ${promptDetails(x)}`));
   }
-  gateSuite(builder, checks);
+  gateSuite(builder, r.checks);
   return `${builder.build()}\n`;
 }

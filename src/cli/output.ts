@@ -1,11 +1,8 @@
 import Table from 'cli-table3';
 import type { EvalScoredResponse } from 'aymara-ai';
-import type { ResponseCounts, ResponsesSummary } from 'aymara-ai/analysis';
+import type { ResponseCounts } from 'aymara-ai/analysis';
 import { escapeText } from './escape.js';
-import type { GateCheck } from './gate.js';
-import { toJSONPretty } from './json.js';
-import { clipText, mdCode, mdTable, mdText } from './markdown.js';
-import { formatRate } from './rate.js';
+import { clipText } from './markdown.js';
 
 /** No rule between rows: long tables stay readable. */
 export const COMPACT = { chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' }, style: { head: [], border: [] } };
@@ -96,92 +93,7 @@ export function responsesTable(responses: readonly EvalScoredResponse[]): string
   return `${table.toString()}\n${responses.length.toLocaleString('en-US')} responses\n`;
 }
 
-/** What `summary` knows when it prints: the counts, some failed prompts, and the gate's verdict if one was asked for. */
-export interface SummaryReport {
-  evalRunUUID: string;
-  summary: ResponsesSummary;
-  /** The first failed prompts, in order (the markdown report and the annotations list them). */
-  failed: Pick<EvalScoredResponse, 'prompt_uuid' | 'explanation' | 'content_type'>[];
-  gate: GateCheck | undefined;
-}
-
-/** The summary as a table: totals, then one row per content type. */
-export function summaryTable(evalRunUUID: string, s: ResponsesSummary): string {
-  const totals = new Table({ ...COMPACT });
-  totals.push(
-    { 'eval run': cell(evalRunUUID) },
-    { total: String(s.total) },
-    { passed: String(s.passed) },
-    { failed: String(s.failed) },
-    { refused: String(s.refused) },
-    { excluded: String(s.excluded) },
-    { unscored: String(s.unscored) },
-    { 'pass rate': `${formatRate(s.passRate)}${s.passRate === null ? ' (nothing scored)' : ` (${s.passed} of ${s.passed + s.failed} scored)`}` },
-  );
-  const byType = new Table({ head: ['content type', 'total', 'passed', 'failed', 'refused', 'excluded', 'unscored', 'pass rate'], ...COMPACT });
-  for (const [type, c] of Object.entries(s.byContentType)) {
-    byType.push([cell(type), ...[c.total, c.passed, c.failed, c.refused, c.excluded, c.unscored].map(String), formatRate(c.passRate)]);
-  }
-  return `${totals.toString()}\n${byType.toString()}\n`;
-}
-
 /** Counts in the API's snake_case style. */
 export function countsJSON(c: ResponseCounts): Record<string, number | null> {
   return { total: c.total, passed: c.passed, failed: c.failed, refused: c.refused, excluded: c.excluded, unscored: c.unscored, pass_rate: c.passRate };
-}
-
-/** The summary as JSON, with the API's snake_case style. */
-export function summaryJSON(evalRunUUID: string, s: ResponsesSummary): string {
-  // Built with a null prototype: the content types are the server's words, and `__proto__` must stay a key.
-  const byType = Object.create(null) as Record<string, unknown>;
-  for (const [type, counts] of Object.entries(s.byContentType)) byType[type] = countsJSON(counts);
-  return `${toJSONPretty({ eval_run_uuid: evalRunUUID, ...countsJSON(s), by_content_type: byType })}\n`;
-}
-
-/** How many failed or regressed prompts a markdown report lists (a job summary holds at most 1 MiB). */
-export const MARKDOWN_LIST_LIMIT = 50;
-
-function verdict(gate: GateCheck | undefined): string {
-  if (!gate) return '';
-  return gate.ok ? '✅ ' : '❌ ';
-}
-
-/** The summary as a Markdown report for a pull request or a job summary. */
-export function summaryMarkdown(report: SummaryReport): string {
-  const { summary: s, gate } = report;
-  const lines = [`### ${verdict(gate)}Aymara eval run ${mdCode(report.evalRunUUID)}: pass rate ${formatRate(s.passRate)}`, ''];
-  if (gate) lines.push(`**Gate ${gate.ok ? 'passed' : 'failed'}:** ${mdText(gate.message)}`, '');
-  const basis = s.passRate === null ? 'nothing scored' : `${s.passed} of ${s.passed + s.failed} scored`;
-  lines.push(
-    mdTable(
-      ['total', 'passed', 'failed', 'refused', 'excluded', 'unscored', 'pass rate'],
-      [[...[s.total, s.passed, s.failed, s.refused, s.excluded, s.unscored].map(String), `${formatRate(s.passRate)} (${basis})`]],
-      'rrrrrrr',
-    ),
-    '',
-    '#### By content type',
-    '',
-    mdTable(
-      ['content type', 'total', 'passed', 'failed', 'refused', 'excluded', 'unscored', 'pass rate'],
-      Object.entries(s.byContentType).map(([type, c]) => [
-        mdCode(type),
-        ...[c.total, c.passed, c.failed, c.refused, c.excluded, c.unscored].map(String),
-        formatRate(c.passRate),
-      ]),
-      'lrrrrrrr',
-    ),
-  );
-  if (s.failed > 0) {
-    const shown = report.failed.slice(0, MARKDOWN_LIST_LIMIT);
-    lines.push(
-      '',
-      `#### Failed prompts (${shown.length < s.failed ? `first ${shown.length} of ${s.failed}` : s.failed})`,
-      '',
-      mdTable(
-        ['prompt', 'type', 'explanation'],
-        shown.map((r) => [mdCode(r.prompt_uuid), mdCode(String(r.content_type ?? 'text')), mdText(clipText(r.explanation ?? '(no explanation)', 300))]),
-      ),
-    );
-  }
-  return `${lines.join('\n')}\n`;
 }

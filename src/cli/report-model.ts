@@ -29,6 +29,8 @@ export type BaselineChoice =
   | { kind: 'given' }
   | {
       kind: 'latest';
+      /** The eval whose runs were searched: the candidate's. */
+      eval_uuid: string;
       /** `--baseline-name`, when given. */
       nameGlob: string | undefined;
       /** How many finished runs of the eval, created before the candidate, were candidates for the baseline. */
@@ -78,6 +80,13 @@ export interface PromptCase {
 export interface ComparedPrompt extends PromptCase {
   baseline: CaseOutcome;
   candidate: CaseOutcome;
+  /** The baseline's explanation, when the baseline has a response for this prompt. */
+  baselineExplanation: string | null | undefined;
+}
+
+/** A prompt of a summary, with what it came to. */
+export interface SummaryCase extends PromptCase {
+  outcome: CaseOutcome;
 }
 
 /** What `summary` reports. */
@@ -90,6 +99,8 @@ export interface SummaryReport {
   byCategory: CategoryFigures[];
   /** Every failed prompt (not excluded), in the run's order. Formats with little room show the first few. */
   failed: PromptCase[];
+  /** Every response of the run, in order (JUnit has a testcase per prompt). */
+  cases: SummaryCase[];
   gate: GateCheck | undefined;
   prompts: PromptsStatus;
   /** Set by `compare latest` when no baseline was found: the candidate alone is reported, with this note. */
@@ -115,6 +126,12 @@ export interface CompareReport {
   stillPassing: number;
   new: number;
   missing: number;
+  /** The prompts behind those counts, for the formats that list every prompt (JUnit, JSON). */
+  stillPassingPrompts: ComparedPrompt[];
+  newPrompts: ComparedPrompt[];
+  missingUUIDs: string[];
+  /** prompt_uuids a run repeats (the comparison is then not sound). */
+  duplicates: { baseline: string[]; candidate: string[] };
   /** McNemar's exact test on regressed against fixed. */
   mcnemar: { regressed: number; fixed: number; pValue: number; log10PValue: number };
   /** Every gate's verdict, the soundness checks first. */

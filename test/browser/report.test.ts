@@ -18,7 +18,7 @@ import {
   hostileSummaryReport,
   largeCompareReport,
   shownInHTML,
-} from '../helpers/gate-reports.js';
+} from '../helpers/html-reports.js';
 import { launchChromium, watchedPage, writeReport, type PageLog } from './chromium.js';
 
 const DESKTOP = { width: 1280, height: 900 };

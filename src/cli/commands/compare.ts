@@ -1,43 +1,65 @@
 /** `aymara-ai compare`: a candidate run against a baseline run of the same eval, prompt by prompt. */
+import type { EvalRun } from 'aymara-ai';
 import { compareRuns } from 'aymara-ai/analysis';
-import { formatOf, type Command, type Render } from '../command.js';
-import { compareGates, compareJSON, compareMarkdown, compareTable, type Comparison } from '../compare-report.js';
+import { findBaseline } from '../baseline.js';
+import type { Command, RunContext } from '../command.js';
+import { compareGates } from '../compare-report.js';
+import { deliverReport } from '../deliver.js';
+import { escapeText } from '../escape.js';
+import { readEvalData } from '../eval-prompts.js';
 import { FLAGS } from '../flags.js';
-import { verdict, type GateCheck } from '../gate.js';
-import { inGitHubActions, MAX_ANNOTATIONS, reportToGitHub } from '../github.js';
-import { compareJUnit } from '../junit.js';
-import { allResponses, finishedRun } from '../read-run.js';
+import { buildCompareReport, buildSummaryReport } from '../gate-report.js';
+import { MAX_ANNOTATIONS } from '../github.js';
+import { finishedRun, slimResponses } from '../read-run.js';
+import { GATE_FORMAT_NAMES, GATE_FORMATS } from '../report-formats.js';
+import type { BaselineChoice } from '../report-model.js';
+import { runLabel } from '../report-parts.js';
 import { RunNotFinishedError } from '../run-status.js';
-import { slim, type SlimResponse } from '../slim.js';
 import { UsageError } from '../values.js';
 
-/** What every format of compare renders: the two runs, their comparison and the gate's checks. */
-export interface CompareReport {
-  baselineUUID: string;
-  candidateUUID: string;
-  comparison: Comparison;
-  checks: readonly GateCheck[];
+/** The baseline operand that asks for the baseline to be found among the eval's runs. */
+export const LATEST = 'latest';
+
+/** Reads runs concurrently; a run that is not finished is reported with the others' state. */
+async function finishedRuns(ctx: RunContext, runs: readonly [uuid: string, label: string][]): Promise<EvalRun[]> {
+  const states = await Promise.allSettled(runs.map(([uuid, label]) => finishedRun(ctx, uuid, label)));
+  const errors = states.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+  const other = errors.find((e) => !(e instanceof RunNotFinishedError));
+  if (other !== undefined) throw other;
+  if (errors.length > 0) throw new RunNotFinishedError((errors as RunNotFinishedError[]).flatMap((e) => e.lines));
+  return states.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
 }
 
-const FORMATS: Readonly<Record<string, Render<CompareReport>>> = {
-  table: (r) => compareTable(r.baselineUUID, r.candidateUUID, r.comparison),
-  json: (r) => compareJSON(r.baselineUUID, r.candidateUUID, r.comparison, r.checks),
-  markdown: (r) => compareMarkdown(r.baselineUUID, r.candidateUUID, r.comparison, r.checks),
-  junit: (r) => compareJUnit(r.baselineUUID, r.candidateUUID, r.comparison, r.checks),
+const note = (ctx: RunContext, text: string) => {
+  if (!ctx.args.quiet) process.stderr.write(`${escapeText(text)}\n`);
 };
 
-const FORMAT_NAMES = Object.keys(FORMATS).join('|');
+/** `compare latest` when no run qualifies: the candidate alone is reported, and the gate holds unless one was required. */
+async function withoutBaseline(ctx: RunContext, candidate: EvalRun): Promise<number> {
+  const { args } = ctx;
+  const named = args.baselineName === undefined ? '' : ` named ${args.baselineName}`;
+  const text = `no baseline: eval ${candidate.eval_uuid} has no finished run${named} created before the candidate, so nothing is compared`;
+  note(ctx, text);
+  const [data, responses] = await Promise.all([readEvalData(ctx, candidate.eval_uuid), slimResponses(ctx, candidate.eval_run_uuid)]);
+  ctx.progress?.finish();
+  const gate = args.requireBaseline ? { ok: false, message: `${text} (--require-baseline)` } : undefined;
+  const report = buildSummaryReport({ run: candidate, data, responses, gate, noBaseline: text });
+  return deliverReport(ctx, report, gate ? [gate] : [], []);
+}
 
 export const compare: Command = {
   name: 'compare',
   about: 'Compare a candidate run with a baseline run of the same eval, prompt by prompt.',
-  usage: `  aymara-ai compare   <baseline_run> <candidate_run> [--format ${FORMAT_NAMES}]
-                      [--fail-on-regression] [--max-drop RATE] [--alpha P] [options]`,
+  usage: `  aymara-ai compare   <baseline_run|latest> <candidate_run> [--format ${GATE_FORMAT_NAMES}]
+                      [--fail-on-regression] [--max-drop RATE] [--alpha P]
+                      [--baseline-name GLOB] [--require-baseline] [options]`,
   help: `aymara-ai compare: compare a candidate run with a baseline run, prompt by prompt
 
 Usage:
-  aymara-ai compare <baseline_run> <candidate_run> [--format ${FORMAT_NAMES}]
-                    [--fail-on-regression] [--max-drop RATE] [--alpha P] [options]
+  aymara-ai compare <baseline_run|latest> <candidate_run> [--format ${GATE_FORMAT_NAMES}]
+                    [--fail-on-regression] [--max-drop RATE] [--alpha P]
+                    [--baseline-name GLOB] [--require-baseline]
+                    [--report FORMAT=FILE]... [--pr-comment] [options]
 
 Pairs the two runs' responses by prompt_uuid (both runs are read concurrently, and must be
 finished) and reports:
@@ -46,7 +68,20 @@ finished) and reports:
   fixed          not passed in the baseline, passed in the candidate
   still failing  passed in neither
   new            only in the candidate
-and the pass-rate change, with the regressed prompts and their explanations.
+and the pass-rate change, overall and per prompt category (the eval's prompts are read beside
+the responses), with the regressed, fixed and still-failing prompts: their text, the answer and
+the explanation. If the eval or its prompts cannot be read, a warning says so and the report has
+no categories; the gate decides as it would have.
+
+The baseline, found (latest):
+  latest                  the baseline is the most recent finished run of the candidate's eval
+                          created before the candidate (every page of the eval's runs is read).
+                          It is named on stderr and in every report. When none qualifies, the
+                          candidate is reported alone, with a note, and the exit code is 0.
+  --baseline-name GLOB    only runs whose name matches GLOB (* any text, ? one character, the
+                          whole name): --baseline-name 'main-*'. A run without a name never matches.
+  --require-baseline      exit 1 when no run qualifies.
+  Both go with latest only: with a baseline run's UUID they are a usage error.
 
 Gates (exit 1):
   always                  a run repeats a prompt_uuid, or the candidate lacks cases of the
@@ -62,14 +97,19 @@ Gates (exit 1):
 
 Options:
   --format FORMAT     table (default), json, markdown (a report for a pull request or a job
-                      summary), junit (a testcase per prompt: regressed -> <failure>, still failing
-                      or new and not passing -> <skipped>, the rest pass).
+                      summary), junit (a testcase per prompt, classed by its category: regressed ->
+                      <failure>, still failing or new and not passing -> <skipped>, the rest pass;
+                      each gate its own testcase), html (one self-contained file).
+
+Example:
+  aymara-ai compare latest 5f0c... --baseline-name 'main-*' --fail-on-regression --alpha 0.05 \\
+    --report junit=aymara.xml --report html=aymara.html
 `,
-  flags: [FLAGS.failOnRegression, FLAGS.maxDrop, FLAGS.alpha],
-  formats: FORMATS,
+  flags: [FLAGS.failOnRegression, FLAGS.maxDrop, FLAGS.alpha, FLAGS.baselineName, FLAGS.requireBaseline, FLAGS.report, FLAGS.prComment],
+  formats: GATE_FORMATS,
 
   operands([baseline, candidate, ...extra]) {
-    if (baseline === undefined || candidate === undefined) throw new UsageError('Missing run: aymara-ai compare <baseline_run> <candidate_run>');
+    if (baseline === undefined || candidate === undefined) throw new UsageError('Missing run: aymara-ai compare <baseline_run|latest> <candidate_run>');
     if (extra.length > 0) throw new UsageError(`Unexpected argument ${JSON.stringify(extra[0])}`);
     return { evalRunUUID: baseline, candidateRunUUID: candidate };
   },
@@ -78,33 +118,42 @@ Options:
     const { args, stdout } = ctx;
     // Compare always gates: a comparison that is not sound fails whatever was asked.
     stdout.gatePending = true;
-    const baselineUUID = args.evalRunUUID;
+    const latest = args.evalRunUUID === LATEST;
+    if (!latest && (args.baselineName !== undefined || args.requireBaseline))
+      throw new UsageError(
+        `--baseline-name and --require-baseline go with ${LATEST} (aymara-ai compare ${LATEST} <candidate_run>), not with a baseline run's UUID`,
+      );
     const candidateUUID = args.candidateRunUUID as string;
-    // Both runs are read, then fetched, concurrently. A run that is not finished is reported with the other's state.
-    const states = await Promise.allSettled([finishedRun(ctx, baselineUUID, 'baseline'), finishedRun(ctx, candidateUUID, 'candidate')]);
-    const errors = states.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
-    const other = errors.find((e) => !(e instanceof RunNotFinishedError));
-    if (other !== undefined) throw other;
-    if (errors.length > 0) throw new RunNotFinishedError((errors as RunNotFinishedError[]).flatMap((e) => e.lines));
-
-    const collect = async (uuid: string) => {
-      const kept: SlimResponse[] = [];
-      for await (const response of allResponses(ctx, uuid)) kept.push(slim(response));
-      return kept;
-    };
-    const [baseline, candidate] = await Promise.all([collect(baselineUUID), collect(candidateUUID)]);
-    ctx.progress?.finish();
-    const comparison = compareRuns(baseline, candidate);
-    const checks = compareGates(comparison, { failOnRegression: args.failOnRegression, alpha: args.alpha, maxDrop: args.maxDrop });
-    const report: CompareReport = { baselineUUID, candidateUUID, comparison, checks };
-    await stdout.write(await formatOf(FORMATS, args.format)(report));
-    if (inGitHubActions()) {
-      const annotations = comparison.regressed.slice(0, MAX_ANNOTATIONS).map((x) => ({
-        title: `Aymara: prompt ${x.prompt_uuid} regressed`,
-        message: `passed in the baseline, ${x.candidate} in the candidate${x.candidateResponse?.explanation ? `: ${x.candidateResponse.explanation}` : ''}`,
-      }));
-      await reportToGitHub(compareMarkdown(baselineUUID, candidateUUID, comparison, checks), annotations);
+    let baseline: EvalRun;
+    let candidate: EvalRun;
+    let chosen: BaselineChoice;
+    if (latest) {
+      [candidate] = (await finishedRuns(ctx, [[candidateUUID, 'candidate']])) as [EvalRun];
+      const found = await findBaseline(ctx, candidate);
+      if (found.run === undefined) return withoutBaseline(ctx, candidate);
+      baseline = found.run;
+      chosen = { kind: 'latest', eval_uuid: candidate.eval_uuid, nameGlob: args.baselineName, considered: found.considered };
+      note(ctx, `baseline: ${runLabel(baseline)}, the latest finished run of eval ${candidate.eval_uuid} before the candidate`);
+    } else {
+      [baseline, candidate] = (await finishedRuns(ctx, [
+        [args.evalRunUUID, 'baseline'],
+        [candidateUUID, 'candidate'],
+      ])) as [EvalRun, EvalRun];
+      chosen = { kind: 'given' };
     }
-    return verdict(args.quiet, checks);
+    const [data, baselineResponses, candidateResponses] = await Promise.all([
+      readEvalData(ctx, candidate.eval_uuid),
+      slimResponses(ctx, baseline.eval_run_uuid),
+      slimResponses(ctx, candidate.eval_run_uuid),
+    ]);
+    ctx.progress?.finish();
+    const comparison = compareRuns(baselineResponses, candidateResponses);
+    const checks = compareGates(comparison, { failOnRegression: args.failOnRegression, alpha: args.alpha, maxDrop: args.maxDrop });
+    const report = buildCompareReport({ baseline, candidate, chosen, data, baselineResponses, candidateResponses, comparison, checks });
+    const annotations = comparison.regressed.slice(0, MAX_ANNOTATIONS).map((x) => ({
+      title: `Aymara: prompt ${x.prompt_uuid} regressed`,
+      message: `passed in the baseline, ${x.candidate} in the candidate${x.candidateResponse?.explanation ? `: ${x.candidateResponse.explanation}` : ''}`,
+    }));
+    return deliverReport(ctx, report, checks, annotations);
   },
 };

@@ -3,7 +3,7 @@
  * (`./table.js`) has the same figures for a screen reader. The server's text in the SVG is escaped as on the page
  * (its escapes marked with `<tspan>`), in its `<title>` as plain text.
  */
-import type { ResponseCounts } from 'aymara-ai';
+import type { ResponseCounts } from 'aymara-ai/analysis';
 import { formatChange } from '../compare-report.js';
 import { clip, escapeHTML, plain, svgText } from './escape.js';
 import { changeClass, OVERALL_LABEL, rateWithCounts, UNCATEGORISED_LABEL, type FigureRow } from './figures.js';

@@ -1,5 +1,5 @@
 /** The figures the chart and the table both show, and how each reads, so the two cannot disagree. */
-import type { ResponseCounts } from 'aymara-ai';
+import type { ResponseCounts } from 'aymara-ai/analysis';
 import { formatRate } from '../rate.js';
 
 /** One row of the chart and the table: the whole run, or one category (null: the prompts without one). */

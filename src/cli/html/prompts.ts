@@ -7,7 +7,7 @@
  * (so ten thousand one-prompt categories cannot grow the file either); whatever is left out is counted, and the
  * json and csv reports have all of it.
  */
-import type { CaseOutcome } from 'aymara-ai';
+import type { CaseOutcome } from 'aymara-ai/analysis';
 import type { ComparedPrompt, PromptCase } from '../report-model.js';
 import { CATEGORY_CHARS, UNCATEGORISED_LABEL } from './figures.js';
 import { block, clip, escapeHTML, inline } from './escape.js';
