@@ -168,6 +168,20 @@ describe('compare latest: the baseline found among the eval runs (issue 17, poin
     expect(JSON.parse(required.stdout)).toMatchObject({ gate: { passed: false } });
   });
 
+  it("--fail-under gates the candidate's own pass rate too (3 passed, 3 failed: 50%), with a baseline or without one", async () => {
+    const [under, at, noBaseline] = await Promise.all([
+      cli(['compare', 'latest', 'cand', '--baseline-name', 'main-*', '--fail-under', '60%']),
+      cli(['compare', 'latest', 'cand', '--baseline-name', 'main-*', '--fail-under', '0.5']),
+      cli(['compare', 'latest', 'cand', '--baseline-name', 'release-*', '--fail-under', '0.6', '--format', 'json']),
+    ]);
+    expect(under.code).toBe(1);
+    expect(under.stderr).toContain('fail: pass rate 50.0% is under 60.0% (3 passed, 3 failed)');
+    expect(at.stderr).toContain('ok: pass rate 50.0% is at or above 50.0%');
+    expect(at.stderr).not.toContain('--fail-under');
+    expect(noBaseline.code).toBe(1);
+    expect(JSON.parse(noBaseline.stdout)).toMatchObject({ baseline: null, gate: { passed: false } });
+  });
+
   it('the candidate must be finished (5); the flags of latest with a baseline UUID are a usage error (2)', async () => {
     const [processing, misuse, misuse2] = await Promise.all([
       cli(['compare', 'latest', 'cand-proc']),

@@ -8,6 +8,7 @@ import { deliverReport } from '../deliver.js';
 import { escapeText } from '../escape.js';
 import { readEvalData } from '../eval-prompts.js';
 import { FLAGS } from '../flags.js';
+import { failUnderCheck, type GateCheck } from '../gate.js';
 import { buildCompareReport, buildSummaryReport } from '../gate-report.js';
 import { MAX_ANNOTATIONS } from '../github.js';
 import { finishedRun, slimResponses } from '../read-run.js';
@@ -42,22 +43,26 @@ async function withoutBaseline(ctx: RunContext, candidate: EvalRun): Promise<num
   note(ctx, text);
   const [data, responses] = await Promise.all([readEvalData(ctx, candidate.eval_uuid), slimResponses(ctx, candidate.eval_run_uuid)]);
   ctx.progress?.finish();
-  const gate = args.requireBaseline ? { ok: false, message: `${text} (--require-baseline)` } : undefined;
-  const report = buildSummaryReport({ run: candidate, data, responses, gate, noBaseline: text });
-  return deliverReport(ctx, report, gate ? [gate] : [], []);
+  const checks: GateCheck[] = [];
+  if (args.requireBaseline) checks.push({ ok: false, message: `${text} (--require-baseline)` });
+  const report = buildSummaryReport({ run: candidate, data, responses, gate: undefined, noBaseline: text });
+  if (args.failUnder !== undefined) checks.push(failUnderCheck(report.summary, args.failUnder));
+  // The report names one gate: the first that failed, else the one that held.
+  const gate = checks.find((check) => !check.ok) ?? checks[0];
+  return deliverReport(ctx, { ...report, gate }, checks, []);
 }
 
 export const compare: Command = {
   name: 'compare',
   about: 'Compare a candidate run with a baseline run of the same eval, prompt by prompt.',
   usage: `  aymara-ai compare   <baseline_run|latest> <candidate_run> [--format ${GATE_FORMAT_NAMES}]
-                      [--fail-on-regression] [--max-drop RATE] [--alpha P]
+                      [--fail-on-regression] [--max-drop RATE] [--alpha P] [--fail-under RATE]
                       [--baseline-name GLOB] [--require-baseline] [options]`,
   help: `aymara-ai compare: compare a candidate run with a baseline run, prompt by prompt
 
 Usage:
   aymara-ai compare <baseline_run|latest> <candidate_run> [--format ${GATE_FORMAT_NAMES}]
-                    [--fail-on-regression] [--max-drop RATE] [--alpha P]
+                    [--fail-on-regression] [--max-drop RATE] [--alpha P] [--fail-under RATE]
                     [--baseline-name GLOB] [--require-baseline]
                     [--report FORMAT=FILE]... [--pr-comment] [options]
 
@@ -94,6 +99,8 @@ Gates (exit 1):
                           that is missing data, not noise. Implies --fail-on-regression.
   --max-drop RATE         the pass rate fell by more than RATE, in points: 0.05 or 5% (fails too
                           when either rate is undefined).
+  --fail-under RATE       the candidate's own pass rate is under RATE (0.9 or 90%), as summary's
+                          gate; with latest and no baseline found, it still applies.
 
 Options:
   --format FORMAT     table (default), json, markdown (a report for a pull request or a job
@@ -105,7 +112,7 @@ Example:
   aymara-ai compare latest 5f0c... --baseline-name 'main-*' --fail-on-regression --alpha 0.05 \\
     --report junit=aymara.xml --report html=aymara.html
 `,
-  flags: [FLAGS.failOnRegression, FLAGS.maxDrop, FLAGS.alpha, FLAGS.baselineName, FLAGS.requireBaseline, FLAGS.report, FLAGS.prComment],
+  flags: [FLAGS.failOnRegression, FLAGS.maxDrop, FLAGS.alpha, FLAGS.failUnder, FLAGS.baselineName, FLAGS.requireBaseline, FLAGS.report, FLAGS.prComment],
   formats: GATE_FORMATS,
 
   operands([baseline, candidate, ...extra]) {
@@ -149,6 +156,7 @@ Example:
     ctx.progress?.finish();
     const comparison = compareRuns(baselineResponses, candidateResponses);
     const checks = compareGates(comparison, { failOnRegression: args.failOnRegression, alpha: args.alpha, maxDrop: args.maxDrop });
+    if (args.failUnder !== undefined) checks.push(failUnderCheck(comparison.candidate, args.failUnder));
     const report = buildCompareReport({ baseline, candidate, chosen, data, baselineResponses, candidateResponses, comparison, checks });
     const annotations = comparison.regressed.slice(0, MAX_ANNOTATIONS).map((x) => ({
       title: `Aymara: prompt ${x.prompt_uuid} regressed`,
