@@ -52,7 +52,7 @@ export default defineConfig([
     format: 'esm',
     target: 'node22',
     platform: 'node',
-    external: ['aymara-ai', 'aymara-ai/analysis'],
+    external: ['aymara-ai', 'aymara-ai/analysis', 'aymara-ai/testing'],
     sourcemap: true,
     dts: false,
   },
