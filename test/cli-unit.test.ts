@@ -578,7 +578,9 @@ describe('formatRate, summaryTable, summaryJSON', () => {
     const text = summaryTable(summary);
     expect(text).toContain('run-x');
     const expected = { total: 10, passed: 5, failed: 2, refused: 1, excluded: 1, unscored: 2 };
-    for (const [name, value] of Object.entries(expected)) expect(text).toMatch(new RegExp(`│ ${name} +│ ${value} +│`));
+    for (const [name, value] of Object.entries(expected)) expect(text).toMatch(new RegExp(`│ ${name} +│ ${value} [ (]`));
+    // A refusal is scored like any answer: the row says the count overlaps the others.
+    expect(text).toMatch(/│ refused +│ 1 \(also counted in passed, failed, excluded or unscored\) +│/);
     expect(text).toContain('71.4% (5 of 7 scored)');
     expect(text).toMatch(/│ text +│ 7 +│ 4 +│ 1 +│ 1 +│ 1 +│ 1 +│ 80\.0% +│/);
     expect(text).toMatch(/│ image +│ 2 +│ 1 +│ 1 +│ 0 +│ 0 +│ 0 +│ 50\.0% +│/);
