@@ -33,7 +33,11 @@ const bundled = ['p-retry', 'is-network-error', 'zod'];
 
 export default defineConfig([
   { ...shared, format: 'esm', clean: true, noExternal: bundled },
-  { ...shared, format: 'cjs', noExternal: bundled },
+  // esbuild writes the CommonJS build itself (and tree-shakes it, as it bundles). With tsup's `treeshake`, rollup
+  // would convert esbuild's ESM output to CommonJS instead, with no way to give it `output.exports`, and warn that
+  // the entry has named and default exports together: `require('aymara-ai')` has both `.AymaraAI` and `.default`
+  // either way, and the functions kept are the same.
+  { ...shared, format: 'cjs', noExternal: bundled, treeshake: false },
   // Export conditions workerd, edge-light and browser: the same code built for a neutral platform (ES2022, no node:
   // modules), without the run-time import of undici (only ever used for a dispatcher or a proxy, absent there).
   {
@@ -52,7 +56,7 @@ export default defineConfig([
     format: 'esm',
     target: 'node22',
     platform: 'node',
-    external: ['aymara-ai', 'aymara-ai/analysis'],
+    external: ['aymara-ai', 'aymara-ai/analysis', 'aymara-ai/testing'],
     sourcemap: true,
     dts: false,
   },

@@ -32,7 +32,8 @@ for await (const response of client.evals.runs.listResponses(evalRunUUID)) {
 }
 
 const scored = passed + failed.length;
-console.log(`Passed ${passed}, failed ${failed.length}, refused ${refused}, image answers ${images}`);
+// A refusal is an answer like any other, scored on its merits: it is counted in passed or failed too.
+console.log(`Passed ${passed}, failed ${failed.length}, refused ${refused} (also counted in passed or failed when scored), image answers ${images}`);
 console.log(`Pass rate: ${scored ? ((passed / scored) * 100).toFixed(1) : 'n/a'}% of ${scored} scored responses`);
 console.log('First failures:');
 for (const response of failed.slice(0, 3)) {

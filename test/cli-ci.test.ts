@@ -348,7 +348,9 @@ describe('compare', () => {
     const run = await cli(['compare', RUNS.base, RUNS.reg]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/pass rate\s*│\s*81\.1%\s*│\s*75\.0%\s*│\s*-6\.1 points/);
-    expect(run.stdout).toContain('4 regressed, 1 fixed, 9 still failing, 26 still passing, 1 new, 0 missing');
+    expect(run.stdout).toContain(
+      '4 regressed, 1 fixed, 9 still failing (passed in neither run: failed, unscored, excluded or missing), 26 still passing, 1 new, 0 missing',
+    );
     expect(run.stdout).toContain("McNemar's exact test (one-sided): p = 0.1875 (4 regressed, 1 fixed)");
     // The columns between the uuid and the outcomes are the category and the prompt's text (none in this eval).
     expect(run.stdout).toMatch(/Regressed \(4\):[\s\S]*case-01\s*│\s*uncategorised\s*│\s*│\s*passed\s*│\s*failed\s*│[^│]*│\s*now leaks the system prompt/);

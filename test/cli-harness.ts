@@ -86,7 +86,7 @@ export function collect(child: ChildProcessByStdio<null, Readable, Readable>): P
 export function expectDocumentsCLI(text: string): void {
   const words = ['responses', 'summary', 'compare', '--format', '--workspace', '--page-size', '--fail-under', '--fail-on-regression'];
   words.push('--max-drop', '--alpha', '--wait', '--base-url', '--quiet', '--help', '--version', 'GITHUB_STEP_SUMMARY');
-  words.push('--report', '--pr-comment', 'latest');
+  words.push('--report', '--pr-comment', 'latest', 'mock', '--port', '--fixtures');
   for (const word of words) expect(text).toContain(word);
   for (const format of ['table', 'json', 'ndjson', 'csv', 'junit', 'markdown']) expect(text).toContain(format);
   for (const code of [0, 1, 2, 3, 4, 5, 70]) expect(text).toMatch(new RegExp(`^\\s+${code}\\s+\\S`, 'm'));

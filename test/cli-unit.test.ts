@@ -74,7 +74,7 @@ describe('parseCli', () => {
       candidateRunUUID: 'run-b',
       failOnRegression: false,
     });
-    expect(COMMANDS).toEqual(['responses', 'summary', 'compare']);
+    expect(COMMANDS).toEqual(['responses', 'summary', 'compare', 'mock']);
   });
 
   it('every flag, in both the spaced and the = form, before or after the positionals', () => {
@@ -107,6 +107,8 @@ describe('parseCli', () => {
       requireBaseline: false,
       report: [],
       prComment: false,
+      port: undefined,
+      fixtures: undefined,
       waitMs: 90_000,
       baseURL: 'http://127.0.0.1:9',
       quiet: true,
@@ -165,8 +167,34 @@ describe('parseCli', () => {
   });
 
   it.each<[string, string[], RegExp]>([
-    ['missing command', [], /^Missing command: responses, summary, compare$/],
-    ['unknown command', ['frobnicate', 'r'], /^Unknown command "frobnicate": expected responses, summary, compare$/],
+    ['missing command', [], /^Missing command: responses, summary, compare, mock$/],
+    ['unknown command', ['frobnicate', 'r'], /^unknown command "frobnicate": expected responses, summary, compare or mock$/],
+    ['mistyped command', ['sumary', 'r'], /^unknown command "sumary"; did you mean summary\?$/],
+    ['mistyped flag', ['summary', 'r', '--fail-undr', '0.8'], /^unknown option --fail-undr; did you mean --fail-under\?$/],
+    ['mistyped flag, spelt with =', ['summary', 'r', '--fail-undr=0.8'], /^unknown option --fail-undr; did you mean --fail-under\?$/],
+    ['mistyped flag of another command', ['summary', 'r', '--alpa', '0.05'], /^unknown option --alpa; did you mean --alpha\? \(an option of compare\)$/],
+    ['mistyped common flag', ['compare', 'a', 'b', '--pagesize', '5'], /^unknown option --pagesize; did you mean --page-size\?$/],
+    ['a long flag with one dash', ['summary', 'r', '-fail-under', '0.8'], /^unknown option -fail-under; did you mean --fail-under\?$/],
+    ['a flag with one dash, mistyped', ['summary', 'r', '-formt', 'json'], /^unknown option -formt; did you mean --format\?$/],
+    ['a flag of no command', ['summary', 'r', '--nope'], /^unknown option --nope \(see aymara-ai summary --help\)$/],
+    ['a flag of no command, before the command', ['--nope'], /^unknown option --nope \(see aymara-ai --help\)$/],
+    ['an unknown short flag', ['summary', 'r', '-x'], /^unknown option -x \(see aymara-ai summary --help\)$/],
+    ['a string flag with no value', ['summary', 'r', '--format'], /^--format needs a value: --format VALUE \(see aymara-ai summary --help\)$/],
+    [
+      'a string flag followed by another flag',
+      ['summary', 'r', '--format', '--quiet'],
+      /^--format needs a value, and is followed by --quiet \(for a value that starts with -, write --format=VALUE\)$/,
+    ],
+    ['a boolean flag given a value', ['summary', 'r', '--quiet=yes'], /^--quiet takes no value; got --quiet=yes$/],
+    ['--port for summary', ['summary', 'r', '--port', '8080'], /^--port is not an option of summary; only mock takes it \(see aymara-ai summary --help\)$/],
+    [
+      '--format for mock',
+      ['mock', '--format', 'json'],
+      /^--format is not an option of mock; responses, summary and compare take it \(see aymara-ai mock --help\)$/,
+    ],
+    ['an operand for mock', ['mock', 'run-1'], /^Unexpected argument "run-1" \(aymara-ai mock takes options only\)$/],
+    ['--port 70000', ['mock', '--port', '70000'], /^--port must be a port number from 0 \(any free port\) to 65535; got "70000"$/],
+    ['--port abc', ['mock', '--port', 'abc'], /^--port must be a port number/],
     ['compare without runs', ['compare'], /^Missing run: aymara-ai compare <baseline_run\|latest> <candidate_run>$/],
     ['compare with one run', ['compare', 'a'], /^Missing run: aymara-ai compare <baseline_run\|latest> <candidate_run>$/],
     ['compare with three runs', ['compare', 'a', 'b', 'c'], /^Unexpected argument "c"$/],
@@ -178,7 +206,11 @@ describe('parseCli', () => {
     ['--alpha 1', ['compare', 'a', 'b', '--alpha', '1'], /^--alpha must be a significance level strictly between 0 and 1/],
     ['--alpha abc', ['compare', 'a', 'b', '--alpha', 'abc'], /^--alpha must be a significance level/],
     ['--max-drop 2', ['compare', 'a', 'b', '--max-drop', '2'], /^--max-drop must be a fraction from 0 to 1/],
-    ['--alpha for summary', ['summary', 'r', '--alpha', '0.05'], /^--alpha is not an option of summary/],
+    [
+      '--alpha for summary',
+      ['summary', 'r', '--alpha', '0.05'],
+      /^--alpha is not an option of summary; only compare takes it \(see aymara-ai summary --help\)$/,
+    ],
     ['--fail-on-regression for responses', ['responses', 'r', '--fail-on-regression'], /^--fail-on-regression is not an option of responses/],
     ['--max-drop for summary', ['summary', 'r', '--max-drop', '0.1'], /^--max-drop is not an option of summary/],
     ['--alpha for summary', ['summary', 'r', '--alpha', '0.05'], /^--alpha is not an option of summary/],
@@ -190,17 +222,13 @@ describe('parseCli', () => {
     ],
     ['--report without =FILE', ['summary', 'r', '--report', 'junit'], /^--report must be FORMAT=FILE/],
     ['--report with an empty FILE', ['compare', 'a', 'b', '--report', 'junit='], /^--report must be FORMAT=FILE/],
-    ['--report for responses', ['responses', 'r', '--report', 'json=a.json'], /^--report is not an option of responses/],
+    ['--report for responses', ['responses', 'r', '--report', 'json=a.json'], /^--report is not an option of responses; summary and compare take it/],
     ['--baseline-name for summary', ['summary', 'r', '--baseline-name', 'main-*'], /^--baseline-name is not an option of summary/],
     ['--pr-comment for responses', ['responses', 'r', '--pr-comment'], /^--pr-comment is not an option of responses/],
     ['missing run id (responses)', ['responses'], /^Missing <eval_run_uuid>: aymara-ai responses <eval_run_uuid>$/],
     ['missing run id (summary)', ['summary'], /^Missing <eval_run_uuid>: aymara-ai summary <eval_run_uuid>$/],
     ['extra positional', ['summary', 'r', 'extra-arg'], /^Unexpected argument "extra-arg"$/],
     ['extra positionals', ['responses', 'r', 'one', 'two'], /^Unexpected argument "one"$/],
-    ['unknown flag', ['summary', 'r', '--nope'], /--nope/],
-    ['unknown short flag', ['summary', 'r', '-x'], /-x/],
-    ['a flag missing its value', ['summary', 'r', '--format'], /--format/],
-    ['a value given to a boolean flag', ['summary', 'r', '--quiet=yes'], /--quiet/],
     ['bad --format for responses', ['responses', 'r', '--format', 'xml'], /^--format for responses must be one of table, json, ndjson, csv, junit; got "xml"$/],
     ['csv for summary', ['summary', 'r', '--format', 'csv'], /^--format for summary must be one of table, json, markdown, junit, html; got "csv"$/],
     ['ndjson for summary', ['summary', 'r', '--format', 'ndjson'], /^--format for summary must be one of table, json, markdown, junit, html; got "ndjson"$/],
@@ -220,7 +248,16 @@ describe('parseCli', () => {
     ['empty --workspace', ['summary', 'r', '--workspace', ''], /^--workspace must not be empty$/],
     ['blank --workspace', ['summary', 'r', '--workspace', '   '], /^--workspace must not be empty$/],
   ])('usage error: %s', (_name, argv, message) => {
-    expect(usageErrorOf(argv).message).toMatch(message);
+    const text = usageErrorOf(argv).message;
+    expect(text).toMatch(message);
+    // Never node's parser's own words, about positionals and `--`.
+    expect(text).not.toMatch(/positional|'--'|ERR_PARSE_ARGS/);
+  });
+
+  it('a mistyped flag is found even with --help or --version absent, and help still wins when asked', () => {
+    expect(parseCli(['sumary', '--help'])).toEqual({ kind: 'help', command: undefined });
+    expect(parseCli(['mock', '--help'])).toEqual({ kind: 'help', command: 'mock' });
+    expect(parseCli(['mock', '--port', '0', '--fixtures', 'f.json'])).toMatchObject({ kind: 'local', flags: { port: 0, fixtures: 'f.json' } });
   });
 
   it.each([
@@ -541,7 +578,9 @@ describe('formatRate, summaryTable, summaryJSON', () => {
     const text = summaryTable(summary);
     expect(text).toContain('run-x');
     const expected = { total: 10, passed: 5, failed: 2, refused: 1, excluded: 1, unscored: 2 };
-    for (const [name, value] of Object.entries(expected)) expect(text).toMatch(new RegExp(`│ ${name} +│ ${value} +│`));
+    for (const [name, value] of Object.entries(expected)) expect(text).toMatch(new RegExp(`│ ${name} +│ ${value} [ (]`));
+    // A refusal is scored like any answer: the row says the count overlaps the others.
+    expect(text).toMatch(/│ refused +│ 1 \(also counted in passed, failed, excluded or unscored\) +│/);
     expect(text).toContain('71.4% (5 of 7 scored)');
     expect(text).toMatch(/│ text +│ 7 +│ 4 +│ 1 +│ 1 +│ 1 +│ 1 +│ 80\.0% +│/);
     expect(text).toMatch(/│ image +│ 2 +│ 1 +│ 1 +│ 0 +│ 0 +│ 0 +│ 50\.0% +│/);
@@ -1066,18 +1105,42 @@ describe('main(argv)', () => {
       expect(s.api.requests).toHaveLength(0);
     });
 
-    it('2 for input the SDK refuses (a bad run id, a bad base URL, a bad AYMARA_AI_LOG)', async () => {
+    it("2 for input the SDK refuses (a bad run id, a bad base URL, a bad AYMARA_AI_LOG), told in the CLI's terms", async () => {
       const s = await freshMock();
-      const badRun = await runMain(['summary', '..'], { env: { AYMARA_AI_BASE_URL: s.url } });
-      const badURL = await runMain(['summary', RUN, '--base-url', 'not a url']);
-      const insecure = await runMain(['summary', RUN, '--base-url', 'http://example.com']);
-      for (const run of [badRun, badURL, insecure]) {
-        expect(run.code).toBe(2);
-        expect(run.stdout).toBe('');
-        expect(run.stderr).toMatch(/^error: /);
+      const usage = "\nRun 'aymara-ai --help' for usage.\n";
+      const cases: [string[], Record<string, string | undefined>, string][] = [
+        [['summary', '..'], { AYMARA_AI_BASE_URL: s.url }, 'a run UUID (<eval_run_uuid>, <baseline_run>, <candidate_run>) must not be ".."'],
+        [['summary', RUN, '--base-url', 'not a url'], {}, '--base-url is not a valid URL: "not a url"'],
+        [['summary', RUN], { AYMARA_AI_BASE_URL: 'not a url' }, 'AYMARA_AI_BASE_URL is not a valid URL: "not a url"'],
+        [['summary', RUN, '--base-url', 'ftp://example.com'], {}, '--base-url must be an http(s) URL; got ftp:'],
+        [['summary', RUN, '--base-url', 'https://user:pw@example.com'], {}, '--base-url must not contain credentials'],
+        [['summary', RUN, '--base-url', 'https://example.com/?a=1'], {}, '--base-url must not contain a query or fragment'],
+        [
+          ['summary', RUN, '--base-url', 'http://example.com'],
+          {},
+          '--base-url http://example.com is not https: the CLI sends your key only over https; http only to a loopback host (localhost, 127.0.0.1, ::1)',
+        ],
+        [
+          ['compare', 'latest', RUN],
+          { AYMARA_AI_BASE_URL: 'http://api.example.com/v2' },
+          'AYMARA_AI_BASE_URL http://api.example.com is not https: the CLI sends your key only over https; http only to a loopback host (localhost, 127.0.0.1, ::1)',
+        ],
+        [
+          ['summary', RUN],
+          { AYMARA_AI_BASE_URL: s.url, AYMARA_AI_API_KEY: 'sk-unit\u0001' },
+          'AYMARA_AI_API_KEY has characters HTTP does not allow in a header value',
+        ],
+      ];
+      for (const [argv, env, message] of cases) {
+        const run = await runMain(argv, { env: { AYMARA_AI_API_KEY: KEY, AYMARA_AI_BASE_URL: undefined, ...env } });
+        expect({ argv, code: run.code, stdout: run.stdout, stderr: run.stderr }).toEqual({ argv, code: 2, stdout: '', stderr: `error: ${message}${usage}` });
+        expect(run.stderr).not.toMatch(/baseURL|allowInsecureHTTP|apiKey|`/);
       }
-      expect(insecure.stderr).toMatch(/https/);
       expect(s.api.requests).toHaveLength(0);
+      // A port fetch refuses outright (the Fetch standard's bad ports): nothing is sent, and the flag is named.
+      const blocked = await runMain(['summary', RUN, '--base-url', 'http://127.0.0.1:9'], { env: { AYMARA_AI_API_KEY: KEY } });
+      expect(blocked).toMatchObject({ code: 2, stdout: '' });
+      expect(blocked.stderr).toMatch(/^error: Request not sent: fetch refuses to connect to port 9 .*; use another port in --base-url\n/);
       // A bad AYMARA_AI_LOG is one warning (the SDK falls back to 'warn'), not a reason to stop.
       const badLog = await runMain(['summary', RUN, '--format', 'json'], { env: { AYMARA_AI_BASE_URL: s.url, AYMARA_AI_LOG: 'loud' } });
       expect(badLog.code).toBe(0);

@@ -488,10 +488,11 @@ describe('exit codes', () => {
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('AYMARA_AI_API_KEY');
     }
-    for (const run of [insecureFlag, insecureEnv]) {
-      expect(run.code).toBe(2);
-      expect(run.stderr).toMatch(/https/);
-    }
+    // In the CLI's terms: the flag or the variable, never the SDK's `allowInsecureHTTP`, which the CLI has no way to set.
+    const https = 'is not https: the CLI sends your key only over https; http only to a loopback host (localhost, 127.0.0.1, ::1)';
+    const usage = "\nRun 'aymara-ai --help' for usage.\n";
+    expect(insecureFlag).toMatchObject({ code: 2, stdout: '', stderr: `error: --base-url http://example.com ${https}${usage}` });
+    expect(insecureEnv).toMatchObject({ code: 2, stdout: '', stderr: `error: AYMARA_AI_BASE_URL http://api.example.com ${https}${usage}` });
     expect(s.api.requests).toHaveLength(0);
     // The SDK warns once and falls back to 'warn'; the command does its work.
     expect(badLog.code).toBe(0);

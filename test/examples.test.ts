@@ -100,7 +100,9 @@ describe('examples against the mock server', () => {
     expect(code).toBe(0);
     const report = expectedReport(responses);
     expect(stdout).toContain(`Eval run ${RUN}: ${report.count} responses (first page: 5 items, request id req_mock_`);
-    expect(stdout).toContain(`Passed ${report.passed}, failed ${report.failed}, refused ${report.refused}, image answers ${report.images}`);
+    expect(stdout).toContain(
+      `Passed ${report.passed}, failed ${report.failed}, refused ${report.refused} (also counted in passed or failed when scored), image answers ${report.images}`,
+    );
     expect(stdout).toContain(`Pass rate: ${report.rate}% of ${report.scored} scored responses`);
     const failures = [...stdout.matchAll(/^ {2}- (\S+): /gm)].map((m) => m[1]);
     expect(failures).toEqual(report.firstFailures);
@@ -239,7 +241,13 @@ describe('npm run demo', () => {
     expect(command).toBe('node');
     expect(args).toContain('scripts/demo.ts');
 
-    const { code, stdout } = await run(args, { AYMARA_AI_API_KEY: '', AYMARA_AI_BASE_URL: '' });
+    // As in a CI job: the demo must not act on it (no annotations, no job summary).
+    const { code, stdout, stderr } = await run(args, {
+      AYMARA_AI_API_KEY: '',
+      AYMARA_AI_BASE_URL: '',
+      GITHUB_ACTIONS: 'true',
+      GITHUB_STEP_SUMMARY: '/nonexistent/summary.md',
+    });
     expect(code).toBe(0);
     const report = expectedReport(demoFixtures().runs[DEMO_RUN_UUID]?.responses ?? []);
     expect(report.count).toBeGreaterThan(0);
@@ -251,8 +259,20 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/^baseline: main-2026-11-24 \(e1a7c0de-0000-4000-a000-000000001124\), the latest finished run named main-\* of eval /m);
     expect(stdout).toMatch(/│ jailbreak +│/);
     expect(stdout).toContain('Pass rate by category:');
-    const html = /^HTML report: (.+)$/m.exec(stdout)?.[1];
+    const html = /^HTML report for a reviewer: (.+)$/m.exec(stdout)?.[1];
     expect(html).toBeDefined();
     expect(readFileSync(html as string, 'utf8').toLowerCase()).toContain('<!doctype html>');
+    // On a terminal it reads as a terminal: no workflow commands, even when the demo itself runs in a CI job.
+    expect(`${stdout}${stderr}`).not.toMatch(/^::/m);
+    // Each line once: the regression's verdict is printed by the one run that gates it.
+    expect(stderr.match(/^fail: /gm)).toHaveLength(1);
+    // The terms are explained where they appear.
+    expect(stdout).toMatch(/^\d+ regressed, \d+ fixed, 80 still failing \(passed in neither run: failed, unscored, excluded or missing\), /m);
+    expect(stdout).toMatch(/│ refused +│ 45 \(also counted in passed, failed, excluded or unscored\) +│/);
+    for (const step of [1, 2, 3, 4, 5, 6]) expect(stdout).toMatch(new RegExp(`^# ${step}\\. \\S`, 'm'));
+    // The JUnit and markdown reports of the gating run, from the same read.
+    expect(stdout).toMatch(/^JUnit report for the CI's test view: .+: 321 testcases, 15 failures \(the regressions and the gate\), 80 skipped/m);
+    const markdown = /^Markdown report .*: (\S+\.md)$/m.exec(stdout)?.[1];
+    expect(readFileSync(markdown as string, 'utf8')).toMatch(/^### ❌ Aymara eval: candidate /);
   });
 });

@@ -8,8 +8,6 @@ import type { ProgressBar } from './progress.js';
 import type { Stdout } from './stdout.js';
 import { UsageError } from './values.js';
 
-/** One invocation of a command: its client, arguments, stdout, and the progress bar when one is drawn. */
-
 /** A command line, parsed: the command, its runs, the common flags and its own. */
 export type CliArgs = {
   command: string;
@@ -26,6 +24,7 @@ export type CliArgs = {
   quiet: boolean;
 } & FlagArgs;
 
+/** One invocation of a command: its client, arguments, stdout, and the progress bar when one is drawn. */
 export interface RunContext {
   client: AymaraAI;
   args: CliArgs;
@@ -42,7 +41,8 @@ export interface Operands {
 /** Renders a command's computed data in one format: several formats can come from one read of the data. */
 export type Render<Data> = (data: Data) => string | Promise<string>;
 
-export interface Command {
+/** What the help and the parser know of any command. */
+interface CommandBase {
   name: string;
   /** Its line under `Commands:` in the general help. */
   about: string;
@@ -52,12 +52,26 @@ export interface Command {
   help: string;
   /** The flags it takes beyond the common ones. */
   flags: readonly Flag[];
+}
+
+/** A command that reads the API: it takes the common flags and gets a client. */
+export interface Command extends CommandBase {
   /** Its format table, by name; the first is the default. Only the command reads the rows. */
   formats: Readonly<Record<string, unknown>>;
   /** Its runs from the positionals after its name; `waitGiven` is whether --wait was. */
   operands(positionals: readonly string[], waitGiven: boolean): Operands;
   /** Runs it; returns the exit code. */
   run(ctx: RunContext): Promise<number>;
+}
+
+/**
+ * A command that runs without the API (`mock`): no key, no client, none of the common flags, no operands. Its own
+ * help is the whole of it.
+ */
+export interface LocalCommand extends CommandBase {
+  local: true;
+  /** Runs it on its flags; returns the exit code. */
+  run(flags: FlagArgs, stdout: Stdout): Promise<number>;
 }
 
 /** The row of `format` in a format table; the parser has checked the name, so a miss is a bug. */

@@ -111,11 +111,17 @@ export function compareGates(c: Comparison, options: CompareGateOptions): GateCh
   return checks;
 }
 
+/**
+ * What "still failing" counts, said wherever the count is: more than the failed rows of the same table, since a case
+ * unscored or excluded in both runs has not passed either.
+ */
+export const STILL_FAILING = 'passed in neither run: failed, unscored, excluded or missing';
+
 function tally(r: CompareReport): string {
   return [
     `${r.regressed.length} regressed`,
     `${r.fixed.length} fixed`,
-    `${r.stillFailing.length} still failing`,
+    `${r.stillFailing.length} still failing (${STILL_FAILING})`,
     `${r.stillPassing} still passing`,
     `${r.new} new`,
     `${r.missing} missing`,
@@ -282,7 +288,7 @@ export function compareMarkdown(r: CompareReport): string {
       'lrrr',
     ),
     '',
-    `**${r.regressed.length} regressed** · ${r.fixed.length} fixed · ${r.stillFailing.length} still failing · ${r.stillPassing} still passing · ${r.new} new · ${r.missing} missing`,
+    `**${r.regressed.length} regressed** · ${r.fixed.length} fixed · ${r.stillFailing.length} still failing (${STILL_FAILING}) · ${r.stillPassing} still passing · ${r.new} new · ${r.missing} missing`,
     '',
     `McNemar's exact test (one-sided, ${r.mcnemar.regressed} regressed against ${r.mcnemar.fixed} fixed): p = ${formatP(r.mcnemar.pValue, r.mcnemar.log10PValue)}`,
   );

@@ -3,7 +3,7 @@
  * and any other is a usage error for it. A new flag is a row here and an entry in its commands' lists.
  */
 import { parseReportFlag } from './report-flag.js';
-import { parseAlpha, parseRate } from './values.js';
+import { parseAlpha, parsePort, parseRate } from './values.js';
 
 type FlagSpec =
   | { readonly name: string; readonly type: 'string'; readonly multiple?: false; read(value: string | undefined): unknown }
@@ -19,6 +19,8 @@ export const FLAGS = {
   requireBaseline: { name: 'require-baseline', type: 'boolean', read: (v: boolean | undefined) => v ?? false },
   report: { name: 'report', type: 'string', multiple: true, read: (v: readonly string[]) => v.map(parseReportFlag) },
   prComment: { name: 'pr-comment', type: 'boolean', read: (v: boolean | undefined) => v ?? false },
+  port: { name: 'port', type: 'string', read: (v: string | undefined) => (v === undefined ? undefined : parsePort(v)) },
+  fixtures: { name: 'fixtures', type: 'string', read: (v: string | undefined) => v },
 } as const satisfies Record<string, FlagSpec>;
 
 export type Flag = (typeof FLAGS)[keyof typeof FLAGS];

@@ -1,6 +1,6 @@
 /** The help texts: the general one lists every command module; a command's own is its module's help and the common parts. */
 import { commandNamed, DEFAULT_WAIT } from './args.js';
-import { commands } from './commands/index.js';
+import { allCommands } from './commands/index.js';
 
 const COMMON_OPTIONS = `Common options:
   --workspace UUID    The workspace the runs belong to (workspace_uuid).
@@ -43,10 +43,10 @@ const EXIT_CODES = `Exit codes:
 export const HELP = `aymara-ai: read and gate Aymara eval runs from the command line
 
 Usage:
-${commands.map((command) => command.usage).join('\n')}
+${allCommands.map((command) => command.usage).join('\n')}
 
 Commands:
-${commands.map((command) => `  ${command.name.padEnd(12)}${command.about}`).join('\n')}
+${allCommands.map((command) => `  ${command.name.padEnd(12)}${command.about}`).join('\n')}
 
 Run 'aymara-ai <command> --help' for a command's own options.
 
@@ -72,5 +72,7 @@ Examples:
 export function helpFor(name: string | undefined): string {
   const command = commandNamed(name);
   if (command === undefined) return HELP;
+  // A command without the API takes none of the common options and has none of their exit codes.
+  if ('local' in command) return command.help;
   return `${command.help}\n${COMMON_OPTIONS}\n\n${ENVIRONMENT}\n\n${EXIT_CODES}\n`;
 }

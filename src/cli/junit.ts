@@ -1,69 +1,38 @@
 /**
  * JUnit XML, which CI test reporters read (GitLab's `artifacts:reports:junit`, Jenkins, GitHub test-report
- * actions), so eval failures show in the CI's own test UI. Built with `junit-report-builder`, loaded only when
- * this format is asked for.
+ * actions), so eval failures show in the CI's own test UI. The reports are described as suites of cases here and
+ * written by junit-xml.ts.
  */
 import type { EvalScoredResponse } from 'aymara-ai';
 import { escapeText } from './escape.js';
 import { clipText } from './markdown.js';
 import type { GateCheck } from './gate.js';
+import { junitXML, type JUnitCase, type JUnitSuite } from './junit-xml.js';
 import { contentText, resultOf } from './output.js';
 import { baselineChoice, categoryLabel } from './report-parts.js';
 import type { CompareReport, ComparedPrompt, PromptCase, SummaryReport } from './report-model.js';
 import { notes } from './summary-report.js';
 
-/** The part of junit-report-builder this file uses (its bundled typings describe an ES default export it does not have). */
-interface TestCase {
-  className(name: string): TestCase;
-  name(name: string): TestCase;
-  failure(message?: string, type?: string): TestCase;
-  stacktrace(text?: string): TestCase;
-  skipped(): TestCase;
-  standardOutput(text?: string): TestCase;
-}
-interface TestSuite {
-  name(name: string): TestSuite;
-  property(name: string, value: string): TestSuite;
-  testCase(): TestCase;
-}
-interface Builder {
-  newBuilder(): Builder;
-  name(name: string): Builder;
-  testSuite(): TestSuite;
-  build(): string;
-}
-
-async function newBuilder(): Promise<Builder> {
-  const module = (await import('junit-report-builder')) as unknown as { default: Builder };
-  return module.default.newBuilder();
-}
-
 /**
- * Text for an XML attribute or a name: one line, control characters escaped. XML 1.0 cannot carry most of
- * them at all, and reporters print these fields in logs.
+ * Text for an XML attribute or a name: one line, control characters escaped. Reporters print these fields in
+ * logs, where the server's text must not act on a terminal.
  */
 function line(text: string, max = 1000): string {
   return escapeText(clipText(text, max));
 }
 
-/**
- * A CDATA block made of lines this file wrote, with the server's text in them already escaped. junit-report-builder
- * splits only the first `]]>` of a block, so every one is written `]]\x3e` (a visible escape, like the others).
- */
-function block(text: string): string {
-  return text.replaceAll(']]>', ']]\\x3e');
-}
+const EXCLUDED = 'excluded from scoring (exclude_from_scoring)';
+const UNSCORED = 'not scored (is_passed is null)';
 
-function gateSuite(builder: Builder, checks: readonly GateCheck[]): void {
-  if (checks.length === 0) return;
-  const suite = builder.testSuite().name('aymara-ai gate');
-  checks.forEach((check, i) => {
-    const test = suite
-      .testCase()
-      .className('aymara.gate')
-      .name(`gate ${i + 1}: ${line(check.message, 200)}`);
-    if (!check.ok) test.failure(line(check.message), 'gate').stacktrace(block(escapeText(check.message)));
-  });
+/** The gate's checks, a testcase each, in a suite of their own; none when nothing was gated. */
+function gateSuites(checks: readonly GateCheck[]): JUnitSuite[] {
+  if (checks.length === 0) return [];
+  const cases = checks.map((check, i): JUnitCase => ({
+    classname: 'aymara.gate',
+    name: `gate ${i + 1}: ${line(check.message, 200)}`,
+    failure: check.ok ? undefined : { message: line(check.message), type: 'gate', text: escapeText(check.message) },
+  }));
+  return [{ name: 'aymara-ai gate', cases }];
 }
 
 /** Details of a response for a failure or a note: its explanation, its content, confidence and refusal. */
@@ -83,24 +52,17 @@ function details(
  * `responses --format junit`: one testsuite for the run, a testcase per response (named by its `prompt_uuid`,
  * classed by its content type); failed -> `<failure>` with the explanation, excluded or unscored -> `<skipped>`.
  */
-export async function responsesJUnit(evalRunUUID: string, responses: readonly EvalScoredResponse[], checks: readonly GateCheck[] = []): Promise<string> {
-  const builder = (await newBuilder()).name('aymara-ai');
-  const suite = builder
-    .testSuite()
-    .name(`aymara-ai responses ${line(evalRunUUID)}`)
-    .property('eval_run_uuid', line(evalRunUUID));
-  for (const r of responses) {
-    const test = suite
-      .testCase()
-      .className(`aymara.${line(String(r.content_type ?? 'text'), 100)}`)
-      .name(line(r.prompt_uuid));
+export function responsesJUnit(evalRunUUID: string, responses: readonly EvalScoredResponse[], checks: readonly GateCheck[] = []): string {
+  const cases = responses.map((r): JUnitCase => {
+    const test: JUnitCase = { classname: `aymara.${line(String(r.content_type ?? 'text'), 100)}`, name: line(r.prompt_uuid) };
     const result = resultOf(r);
-    if (result === 'failed') test.failure(line(r.explanation ?? 'failed (no explanation)', 500), 'failed').stacktrace(block(details(r)));
-    else if (result === 'excluded') test.skipped().standardOutput('excluded from scoring (exclude_from_scoring)');
-    else if (result === 'unscored') test.skipped().standardOutput('not scored (is_passed is null)');
-  }
-  gateSuite(builder, checks);
-  return `${builder.build()}\n`;
+    if (result === 'failed') test.failure = { message: line(r.explanation ?? 'failed (no explanation)', 500), type: 'failed', text: details(r) };
+    else if (result === 'excluded') Object.assign(test, { skipped: true, systemOut: EXCLUDED });
+    else if (result === 'unscored') Object.assign(test, { skipped: true, systemOut: UNSCORED });
+    return test;
+  });
+  const suite: JUnitSuite = { name: `aymara-ai responses ${line(evalRunUUID)}`, properties: [['eval_run_uuid', line(evalRunUUID)]], cases };
+  return junitXML('aymara-ai', [suite, ...gateSuites(checks)]);
 }
 
 /** A prompt's testcase class: its category, so CI test reports group by it. */
@@ -123,8 +85,8 @@ function promptDetails(x: PromptCase, explanation: string | null | undefined = x
 }
 
 /** The notes of a report (no baseline, prompts unreadable) as suite properties, where JUnit readers show them. */
-function noteProperties(suite: TestSuite, texts: readonly string[]): void {
-  texts.forEach((text, i) => suite.property(`note${texts.length > 1 ? `_${i + 1}` : ''}`, line(text)));
+function noteProperties(texts: readonly string[]): [string, string][] {
+  return texts.map((text, i) => [`note${texts.length > 1 ? `_${i + 1}` : ''}`, line(text)]);
 }
 
 /**
@@ -132,23 +94,19 @@ function noteProperties(suite: TestSuite, texts: readonly string[]): void {
  * `<failure>` with the prompt, the answer and the explanation, excluded or unscored -> `<skipped>`. The gate's check
  * follows in its own testsuite.
  */
-export async function summaryJUnit(report: SummaryReport): Promise<string> {
-  const builder = (await newBuilder()).name('aymara-ai');
+export function summaryJUnit(report: SummaryReport): string {
   const run = report.run.eval_run_uuid;
-  const suite = builder
-    .testSuite()
-    .name(`aymara-ai summary ${line(run)}`)
-    .property('eval_run_uuid', line(run));
-  if (report.eval) suite.property('eval_uuid', line(report.eval.eval_uuid));
-  noteProperties(suite, notes(report));
-  for (const x of report.cases) {
-    const test = suite.testCase().className(classOf(x)).name(line(x.prompt_uuid));
-    if (x.outcome === 'failed') test.failure(line(x.explanation ?? 'failed (no explanation)', 500), 'failed').stacktrace(block(promptDetails(x)));
-    else if (x.outcome === 'excluded') test.skipped().standardOutput('excluded from scoring (exclude_from_scoring)');
-    else if (x.outcome === 'unscored') test.skipped().standardOutput('not scored (is_passed is null)');
-  }
-  gateSuite(builder, report.gate ? [report.gate] : []);
-  return `${builder.build()}\n`;
+  const properties: [string, string][] = [['eval_run_uuid', line(run)]];
+  if (report.eval) properties.push(['eval_uuid', line(report.eval.eval_uuid)]);
+  properties.push(...noteProperties(notes(report)));
+  const cases = report.cases.map((x): JUnitCase => {
+    const test: JUnitCase = { classname: classOf(x), name: line(x.prompt_uuid) };
+    if (x.outcome === 'failed') test.failure = { message: line(x.explanation ?? 'failed (no explanation)', 500), type: 'failed', text: promptDetails(x) };
+    else if (x.outcome === 'excluded') Object.assign(test, { skipped: true, systemOut: EXCLUDED });
+    else if (x.outcome === 'unscored') Object.assign(test, { skipped: true, systemOut: UNSCORED });
+    return test;
+  });
+  return junitXML('aymara-ai', [{ name: `aymara-ai summary ${line(run)}`, properties, cases }, ...gateSuites(report.gate ? [report.gate] : [])]);
 }
 
 function outcomeLine(c: ComparedPrompt): string {
@@ -168,37 +126,33 @@ function pairDetails(c: ComparedPrompt): string {
  * new one); fixed, still passing, or new and passing -> passed. The gate's checks follow in their own testsuite,
  * a testcase each.
  */
-export async function compareJUnit(r: CompareReport): Promise<string> {
-  const builder = (await newBuilder()).name('aymara-ai');
+export function compareJUnit(r: CompareReport): string {
   const baseline = r.baseline.eval_run_uuid;
   const candidate = r.candidate.eval_run_uuid;
-  const suite = builder
-    .testSuite()
-    .name(`aymara-ai compare ${line(baseline)} -> ${line(candidate)}`)
-    .property('baseline_run', line(baseline))
-    .property('candidate_run', line(candidate))
-    .property('baseline_chosen', line(baselineChoice(r.baseline)));
-  noteProperties(suite, notes(r));
-  const test = (x: ComparedPrompt) => suite.testCase().className(classOf(x)).name(line(x.prompt_uuid));
-  for (const x of r.regressed) {
-    const why = x.candidate !== 'missing' && x.explanation ? `: ${x.explanation}` : '';
-    test(x)
-      .failure(line(`regressed: ${outcomeLine(x)}${why}`, 500), 'regression')
-      .stacktrace(block(pairDetails(x)));
-  }
-  for (const x of r.stillFailing)
-    test(x)
-      .skipped()
-      .standardOutput(block(`still failing: ${pairDetails(x)}`));
-  for (const x of r.fixed) test(x).standardOutput(block(`fixed: ${pairDetails(x)}`));
-  for (const x of r.stillPassingPrompts) test(x);
-  for (const x of r.newPrompts) {
-    if (x.candidate === 'passed') test(x).standardOutput('new: passed in the candidate');
-    else
-      test(x)
-        .skipped()
-        .standardOutput(block(`new, ${x.candidate} in the candidate\ncandidate ${promptDetails(x)}`));
-  }
-  gateSuite(builder, r.checks);
-  return `${builder.build()}\n`;
+  const properties: [string, string][] = [
+    ['baseline_run', line(baseline)],
+    ['candidate_run', line(candidate)],
+    ['baseline_chosen', line(baselineChoice(r.baseline))],
+    ...noteProperties(notes(r)),
+  ];
+  const test = (x: ComparedPrompt, more: Omit<JUnitCase, 'classname' | 'name'> = {}): JUnitCase => ({
+    classname: classOf(x),
+    name: line(x.prompt_uuid),
+    ...more,
+  });
+  const cases: JUnitCase[] = [
+    ...r.regressed.map((x) => {
+      const why = x.candidate !== 'missing' && x.explanation ? `: ${x.explanation}` : '';
+      return test(x, { failure: { message: line(`regressed: ${outcomeLine(x)}${why}`, 500), type: 'regression', text: pairDetails(x) } });
+    }),
+    ...r.stillFailing.map((x) => test(x, { skipped: true, systemOut: `still failing: ${pairDetails(x)}` })),
+    ...r.fixed.map((x) => test(x, { systemOut: `fixed: ${pairDetails(x)}` })),
+    ...r.stillPassingPrompts.map((x) => test(x)),
+    ...r.newPrompts.map((x) =>
+      x.candidate === 'passed'
+        ? test(x, { systemOut: 'new: passed in the candidate' })
+        : test(x, { skipped: true, systemOut: `new, ${x.candidate} in the candidate\ncandidate ${promptDetails(x)}` }),
+    ),
+  ];
+  return junitXML('aymara-ai', [{ name: `aymara-ai compare ${line(baseline)} -> ${line(candidate)}`, properties, cases }, ...gateSuites(r.checks)]);
 }

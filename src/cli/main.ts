@@ -12,6 +12,7 @@ import { helpFor } from './help.js';
 import { stderrLogger } from './logger.js';
 import { ProgressBar } from './progress.js';
 import { RunNotFinishedError } from './run-status.js';
+import { baseURLSource, inCliTerms } from './sdk-messages.js';
 import { Stdout } from './stdout.js';
 import { UsageError } from './values.js';
 
@@ -19,15 +20,21 @@ export { EXIT };
 
 async function run(args: CliArgs, stdout: Stdout): Promise<number> {
   const command = commandNamed(args.command);
-  if (command === undefined) throw new Error(`no command ${JSON.stringify(args.command)}`);
+  if (command === undefined || 'local' in command) throw new Error(`no API command ${JSON.stringify(args.command)}`);
   if (!process.env.AYMARA_AI_API_KEY) throw new UsageError('AYMARA_AI_API_KEY is not set: export your Aymara API key in that variable');
-  const client = new AymaraAI({ baseURL: args.baseURL, logger: stderrLogger });
-  const ctx: RunContext = { client, args, stdout, progress: process.stderr.isTTY && !args.quiet ? new ProgressBar(process.stderr) : undefined };
   try {
-    return await command.run(ctx);
-  } finally {
-    ctx.progress?.finish();
-    await client.close();
+    const client = new AymaraAI({ baseURL: args.baseURL, logger: stderrLogger });
+    const ctx: RunContext = { client, args, stdout, progress: process.stderr.isTTY && !args.quiet ? new ProgressBar(process.stderr) : undefined };
+    try {
+      return await command.run(ctx);
+    } finally {
+      ctx.progress?.finish();
+      await client.close();
+    }
+  } catch (error) {
+    // The SDK names its own options (`baseURL`); the user set a flag or a variable.
+    if (error instanceof AymaraInputError) throw new UsageError(inCliTerms(error.message, baseURLSource(args.baseURL)), { cause: error });
+    throw error;
   }
 }
 
@@ -43,7 +50,7 @@ function stackOf(error: unknown): string {
 }
 
 function report(error: unknown): number {
-  if (error instanceof UsageError || error instanceof AymaraInputError) {
+  if (error instanceof UsageError) {
     process.stderr.write(`error: ${shown(error.message)}\nRun 'aymara-ai --help' for usage.\n`);
     return EXIT.usage;
   }
@@ -85,6 +92,7 @@ export async function main(argv: readonly string[], stdout: Stdout = new Stdout(
       await stdout.write(`${VERSION}\n`);
       return EXIT.ok;
     }
+    if (parsed.kind === 'local') return await parsed.command.run(parsed.flags, stdout);
     return await run(parsed.args, stdout);
   } catch (error) {
     return report(error);

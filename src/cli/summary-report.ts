@@ -13,6 +13,9 @@ export const MARKDOWN_LIST_LIMIT = 50;
 
 const COUNT_KEYS = ['total', 'passed', 'failed', 'refused', 'excluded', 'unscored'] as const;
 
+/** A refusal is scored like any answer: the refused count overlaps the others, which the reports say. */
+export const REFUSED = 'also counted in passed, failed, excluded or unscored';
+
 function countCells(c: ResponseCounts): string[] {
   return COUNT_KEYS.map((key) => String(c[key]));
 }
@@ -56,7 +59,7 @@ export function summaryTable(report: SummaryReport): string {
     { total: String(s.total) },
     { passed: String(s.passed) },
     { failed: String(s.failed) },
-    { refused: String(s.refused) },
+    { refused: `${s.refused} (${REFUSED})` },
     { excluded: String(s.excluded) },
     { unscored: String(s.unscored) },
     { 'pass rate': `${formatRate(s.passRate)}${s.passRate === null ? ' (nothing scored)' : ` (${s.passed} of ${s.passed + s.failed} scored)`}` },
@@ -145,7 +148,11 @@ export function summaryMarkdown(report: SummaryReport): string {
   for (const note of notes(report)) lines.push(`> **Note:** ${mdText(note)}`, '');
   if (gate) lines.push(`**Gate ${gate.ok ? 'passed' : 'failed'}:** ${mdText(gate.message)}`, '');
   const basis = s.passRate === null ? 'nothing scored' : `${s.passed} of ${s.passed + s.failed} scored`;
-  lines.push(mdTable([...COUNT_KEYS, 'pass rate'], [[...countCells(s), `${formatRate(s.passRate)} (${basis})`]], 'rrrrrrr'));
+  lines.push(
+    mdTable([...COUNT_KEYS, 'pass rate'], [[...countCells(s), `${formatRate(s.passRate)} (${basis})`]], 'rrrrrrr'),
+    '',
+    `refused: answers the AI declined, ${REFUSED}.`,
+  );
   if (report.byCategory.length > 0) lines.push('', '#### By category', '', categoryMarkdown(report.byCategory));
   lines.push(
     '',

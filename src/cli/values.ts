@@ -47,3 +47,11 @@ export function parsePageSize(value: string): number {
     throw new UsageError(`--page-size must be an integer >= 1; got ${JSON.stringify(value)}`);
   return n;
 }
+
+/** A TCP port for a server on loopback: 0 (a free one) to 65535. */
+export function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n > 65535)
+    throw new UsageError(`--port must be a port number from 0 (any free port) to 65535; got ${JSON.stringify(value)}`);
+  return n;
+}

@@ -1,5 +1,6 @@
 // Checks what the caller gives before anything is sent, and parses what the server answers, with zod's public API.
 import * as z from 'zod/mini';
+import { closestName, normalizeName } from '../internal/closest-name.js';
 import { AymaraInputError, AymaraResponseValidationError, type ValidationIssue } from './errors.js';
 
 /** Any zod schema (classic or mini). */
@@ -84,45 +85,11 @@ function knownList(known: readonly string[]): string {
   return `Known parameters: ${known.map((k) => `\`${k}\``).join(', ')}; send one this SDK does not know yet with the \`query\` request option.`;
 }
 
-/** `workspaceUuid`, `WORKSPACE-UUID` and `workspaceuuid` all mean `workspace_uuid`. */
-const normalize = (name: string) => name.toLowerCase().replace(/[_\-\s]/g, '');
-
 function hintFor(key: string, known: readonly string[]): string | undefined {
-  const option = REQUEST_OPTIONS.find((name) => normalize(name) === normalize(key));
+  const option = REQUEST_OPTIONS.find((name) => normalizeName(name) === normalizeName(key));
   if (option) return `\`${option}\` is a request option: pass it in the third argument, as in \`(id, params, { ${option} })\``;
-  const suggestion = closest(key, known);
+  const suggestion = closestName(key, known);
   return suggestion === undefined ? undefined : `did you mean \`${suggestion}\`?`;
-}
-
-/** The known name the key most likely meant: the same once case and separators are ignored, a prefix, or a slip of a letter or two. */
-function closest(key: string, known: readonly string[]): string | undefined {
-  const k = normalize(key);
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const name of known) {
-    const n = normalize(name);
-    if (n === k) return name;
-    const distance = k.length >= 4 && n.startsWith(k) ? 1 : editDistance(k, n);
-    // A slip: one edit per four letters, at least one (so `ofset` -> `offset`, but `page_size` is not `limit`).
-    if (distance <= Math.max(1, Math.floor(n.length / 4)) && distance < bestDistance) {
-      best = name;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-/** Levenshtein distance: the letters to insert, delete or replace to turn `a` into `b`. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min((previous[j] as number) + 1, (row[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = row;
-  }
-  return previous[b.length] as number;
 }
 
 /** The value at a path, own properties only (a missing `constructor` is missing, not `Object`). */
