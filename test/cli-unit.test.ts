@@ -213,7 +213,6 @@ describe('parseCli', () => {
     ],
     ['--fail-on-regression for responses', ['responses', 'r', '--fail-on-regression'], /^--fail-on-regression is not an option of responses/],
     ['--max-drop for summary', ['summary', 'r', '--max-drop', '0.1'], /^--max-drop is not an option of summary/],
-    ['--alpha for summary', ['summary', 'r', '--alpha', '0.05'], /^--alpha is not an option of summary/],
     ['csv for compare', ['compare', 'a', 'b', '--format', 'csv'], /^--format for compare must be one of table, json, markdown, junit, html; got "csv"$/],
     [
       '--report csv for summary',

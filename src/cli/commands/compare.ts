@@ -71,7 +71,7 @@ finished) and reports:
   regressed      passed in the baseline; failed, unscored, excluded or missing in the candidate
                  (a missing case is not a passing case)
   fixed          not passed in the baseline, passed in the candidate
-  still failing  passed in neither
+  still failing  passed in neither run: failed, unscored, excluded or missing in each
   new            only in the candidate
 and the pass-rate change, overall and per prompt category (the eval's prompts are read beside
 the responses), with the regressed, fixed and still-failing prompts: their text, the answer and
