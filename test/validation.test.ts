@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AymaraAI, AymaraError, AymaraResponseValidationError, type EvalScoredResponse } from 'aymara-ai';
 import { jsonPath } from '../src/core/validate.js';
-import { response, startServer, type TestServer } from './helpers/server.js';
+import { rejectionOf, response, startServer, type TestServer } from './helpers/server.js';
 
 /** What the server answers next: a raw body text (sent as is) and the x-request-id header. */
 let body = '';
@@ -232,11 +232,23 @@ describe('numbers are not range-checked', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('whole numbers past 2^53 are still integers: count 1e20 and turn_number 2^53 + 2 parse', async () => {
-    serve({ items: [response(0, { turn_number: 2 ** 53 + 2 })], count: 1e20 });
+  it('whole numbers past 2^53 are still integers where no count depends on them: turn_number 2^53 + 2 parses', async () => {
+    serve({ items: [response(0, { turn_number: 2 ** 53 + 2 })], count: 1 });
     const page = await client.evals.runs.listResponses('run');
-    expect(page.count).toBe(1e20);
     expect(page.items[0]?.turn_number).toBe(2 ** 53 + 2);
+  });
+
+  it.each([2 ** 53, 1e20, -(2 ** 53)])('a count of %d cannot be exact: a validation error naming $.count', async (count) => {
+    serve({ items: [response(0)], count });
+    const error = await rejectionOf(client.evals.runs.listResponses('run'));
+    expect(error).toBeInstanceOf(AymaraResponseValidationError);
+    expect(error).toMatchObject({ path: '$.count' });
+    expect((error as Error).message).toContain('2^53 - 1');
+  });
+
+  it('the largest exact count, 2^53 - 1, parses', async () => {
+    serve({ items: [response(0)], count: Number.MAX_SAFE_INTEGER });
+    expect((await client.evals.runs.listResponses('run')).count).toBe(Number.MAX_SAFE_INTEGER);
   });
 
   it('a negative turn_number or an out-of-range confidence is accepted as sent', async () => {
