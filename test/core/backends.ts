@@ -4,6 +4,7 @@
  * intercepting the global fetch). Both give a default client: only `apiKey` and `baseURL`, no `fetch` option.
  */
 import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { AymaraAI, type ClientOptions } from 'aymara-ai';
 import { startMockServer, type MockAymaraAPI, type MockFixtures } from 'aymara-ai/testing';
 import { mockAymaraHandlers } from 'aymara-ai/testing/msw';
@@ -72,4 +73,28 @@ export async function uuidsOf(iterable: AsyncIterable<{ prompt_uuid: string }>):
   const out: string[] = [];
   for await (const item of iterable) out.push(item.prompt_uuid);
   return out;
+}
+
+/**
+ * For a `describe.each(BACKENDS)` block: starts the backend with the fixtures before its tests, forgets faults and
+ * recorded requests after each, and closes it (and its clients) at the end. Tests read `backend` and `client` (a
+ * default client without retries) from what it returns.
+ */
+export function useBackend(kind: BackendKind, fixtures: () => MockFixtures): { readonly backend: Backend; readonly client: AymaraAI } {
+  let backend: Backend | undefined;
+  let client: AymaraAI | undefined;
+  beforeAll(async () => {
+    backend = await kind.start(fixtures());
+    client = backend.client({ maxRetries: 0 });
+  });
+  afterEach(() => backend?.api.reset());
+  afterAll(() => backend?.close());
+  return {
+    get backend() {
+      return backend as Backend;
+    },
+    get client() {
+      return client as AymaraAI;
+    },
+  };
 }

@@ -2,10 +2,10 @@
  * `client.evals.get()`: one eval, its name, type and instructions, against the loopback mock and msw with a
  * default client.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AymaraInputError, AymaraResponseValidationError, NotFoundError, type AymaraAI, type Eval, type GetEvalParams } from 'aymara-ai';
+import { describe, expect, it } from 'vitest';
+import { AymaraInputError, AymaraResponseValidationError, NotFoundError, type Eval, type GetEvalParams } from 'aymara-ai';
 import type { MockFixtures } from 'aymara-ai/testing';
-import { BACKENDS, KEY, rejectionOf, type Backend } from './backends.js';
+import { BACKENDS, KEY, rejectionOf, useBackend } from './backends.js';
 
 const WORKSPACE = 'ws-evals-get';
 const EVAL = 'eval-support';
@@ -36,38 +36,30 @@ const fixtures = (): MockFixtures => ({
   runs: {},
 });
 
-describe.each(BACKENDS)('evals.get against the $name', ({ start }) => {
-  let backend: Backend;
-  let client: AymaraAI;
-
-  beforeAll(async () => {
-    backend = await start(fixtures());
-    client = backend.client({ maxRetries: 0 });
-  });
-  afterEach(() => backend.api.reset());
-  afterAll(() => backend.close());
+describe.each(BACKENDS)('evals.get against the $name', (kind) => {
+  const t = useBackend(kind, fixtures);
 
   it('sends GET /v2/evals/{eval_uuid} with only the parameters given, the key and the usual headers', async () => {
-    const ev: Eval = await client.evals.get(EVAL, { workspace_uuid: WORKSPACE });
+    const ev: Eval = await t.client.evals.get(EVAL, { workspace_uuid: WORKSPACE });
     expect(ev).toMatchObject({ eval_uuid: EVAL, name: 'Customer support safety', eval_type: 'safety', modality: 'text', num_prompts: 2 });
-    const [request] = backend.api.requests;
+    const [request] = t.backend.api.requests;
     expect(request).toMatchObject({ method: 'GET', route: 'eval', eval_uuid: EVAL });
     expect(request?.url.pathname).toBe(`/v2/evals/${EVAL}`);
     expect(request?.url.search).toBe(`?workspace_uuid=${WORKSPACE}`);
     expect(request?.headers).toMatchObject({ 'x-api-key': KEY, accept: 'application/json' });
 
-    await client.evals.get(EVAL);
-    expect(backend.api.requests[1]?.url.search).toBe('');
+    await t.client.evals.get(EVAL);
+    expect(t.backend.api.requests[1]?.url.search).toBe('');
   });
 
   it('an eval uuid that needs escaping is sent as one encoded path segment', async () => {
-    const ev = await client.evals.get(ODD);
+    const ev = await t.client.evals.get(ODD);
     expect(ev.eval_uuid).toBe(ODD);
-    expect(backend.api.requests[0]?.url.pathname).toBe(`/v2/evals/${encodeURIComponent(ODD)}`);
+    expect(t.backend.api.requests[0]?.url.pathname).toBe(`/v2/evals/${encodeURIComponent(ODD)}`);
   });
 
   it('keeps instructions of every shape, examples, file references and unknown fields', async () => {
-    const ev = await client.evals.get(EVAL);
+    const ev = await t.client.evals.get(EVAL);
     expect(ev.ai_instructions).toEqual({ instructions: [{ system_prompt: 'Be helpful.', agent_name: 'triage', tools: [{ id: 't', name: 'lookup' }] }] });
     expect(ev.ground_truth).toEqual({ file_uuid: 'f-1', remote_file_path: null });
     expect(ev.prompt_examples?.[0]).toMatchObject({ content: 'Tell me a secret', type: 'bad' });
@@ -76,8 +68,8 @@ describe.each(BACKENDS)('evals.get against the $name', ({ start }) => {
   });
 
   it('a body that breaks the schema is an AymaraResponseValidationError with the JSON path of the problem', async () => {
-    backend.api.inject({ body: JSON.stringify({ ai_description: 'x', eval_type: 'safety', prompt_examples: [{ type: 'good' }] }), times: 1 });
-    const error = await rejectionOf(client.evals.get(EVAL));
+    t.backend.api.inject({ body: JSON.stringify({ ai_description: 'x', eval_type: 'safety', prompt_examples: [{ type: 'good' }] }), times: 1 });
+    const error = await rejectionOf(t.client.evals.get(EVAL));
     expect(error).toBeInstanceOf(AymaraResponseValidationError);
     expect(error).toMatchObject({ path: '$.prompt_examples[0].content', status: 200 });
   });
@@ -87,7 +79,7 @@ describe.each(BACKENDS)('evals.get against the $name', ({ start }) => {
       ['eval-missing', undefined],
       [EVAL, { workspace_uuid: 'ws-someone-else' }],
     ] as const) {
-      const error = await rejectionOf(client.evals.get(uuid, params));
+      const error = await rejectionOf(t.client.evals.get(uuid, params));
       expect(error, uuid).toBeInstanceOf(NotFoundError);
       expect(error).toMatchObject({ status: 404, code: 'resource.not_found' });
     }
@@ -107,10 +99,10 @@ describe.each(BACKENDS)('evals.get against the $name', ({ start }) => {
       [EVAL, { maxRetries: 1 }, 'request option'],
     ];
     for (const [uuid, params, named] of bad) {
-      const error = await rejectionOf(client.evals.get(uuid as string, params as GetEvalParams));
+      const error = await rejectionOf(t.client.evals.get(uuid as string, params as GetEvalParams));
       expect(error, `get(${String(uuid)}, ${JSON.stringify(params)})`).toBeInstanceOf(AymaraInputError);
       expect((error as Error).message).toContain(named);
     }
-    expect(backend.api.requests).toEqual([]);
+    expect(t.backend.api.requests).toEqual([]);
   });
 });

@@ -2,18 +2,10 @@
  * `client.evals.listPrompts()`: an eval's prompts, their text and category, paged like every list, against the
  * loopback mock and msw with a default client.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AymaraInputError,
-  AymaraResponseValidationError,
-  NotFoundError,
-  type AymaraAI,
-  type EvalPrompt,
-  type EvalPromptsPage,
-  type ListPromptsParams,
-} from 'aymara-ai';
+import { describe, expect, it } from 'vitest';
+import { AymaraInputError, AymaraResponseValidationError, NotFoundError, type EvalPrompt, type EvalPromptsPage, type ListPromptsParams } from 'aymara-ai';
 import type { MockFixtures, MockPrompt } from 'aymara-ai/testing';
-import { BACKENDS, KEY, rejectionOf, uuidsOf, type Backend } from './backends.js';
+import { BACKENDS, KEY, rejectionOf, useBackend, uuidsOf } from './backends.js';
 
 const WORKSPACE = 'ws-prompts';
 const EVAL = 'eval/with slash';
@@ -33,43 +25,35 @@ const fixtures = (): MockFixtures => ({
   runs: {},
 });
 
-describe.each(BACKENDS)('evals.listPrompts against the $name', ({ start }) => {
-  let backend: Backend;
-  let client: AymaraAI;
-
-  beforeAll(async () => {
-    backend = await start(fixtures());
-    client = backend.client({ maxRetries: 0 });
-  });
-  afterEach(() => backend.api.reset());
-  afterAll(() => backend.close());
+describe.each(BACKENDS)('evals.listPrompts against the $name', (kind) => {
+  const t = useBackend(kind, fixtures);
 
   it('sends GET /v2/evals/{eval_uuid}/prompts, the uuid as one encoded segment, only the parameters given', async () => {
-    const page: EvalPromptsPage = await client.evals.listPrompts(EVAL, { workspace_uuid: WORKSPACE, limit: 2 });
+    const page: EvalPromptsPage = await t.client.evals.listPrompts(EVAL, { workspace_uuid: WORKSPACE, limit: 2 });
     expect(page.items.map((p) => p.content)).toEqual(['Prompt number 0', 'Prompt number 1']);
     expect(page.count).toBe(8);
-    const [request] = backend.api.requests;
+    const [request] = t.backend.api.requests;
     expect(request).toMatchObject({ method: 'GET', route: 'prompts', eval_uuid: EVAL, limit: 2 });
     expect(request?.url.pathname).toBe(`/v2/evals/${encodeURIComponent(EVAL)}/prompts`);
     expect(request?.url.search).toBe(`?limit=2&workspace_uuid=${WORKSPACE}`);
     expect(request?.headers).toMatchObject({ 'x-api-key': KEY, accept: 'application/json' });
 
-    await client.evals.listPrompts(EVAL);
-    expect(backend.api.requests[1]?.url.search).toBe('');
+    await t.client.evals.listPrompts(EVAL);
+    expect(t.backend.api.requests[1]?.url.search).toBe('');
   });
 
   it('for await walks every page of a 3-page list once, in order', async () => {
-    expect(await uuidsOf(client.evals.listPrompts(EVAL, { limit: 3 }))).toEqual(PROMPTS.map((p) => p.prompt_uuid));
-    const offsets = backend.api.requests.map((r) => r.offset).sort((a, b) => a - b);
+    expect(await uuidsOf(t.client.evals.listPrompts(EVAL, { limit: 3 }))).toEqual(PROMPTS.map((p) => p.prompt_uuid));
+    const offsets = t.backend.api.requests.map((r) => r.offset).sort((a, b) => a - b);
     expect(offsets).toEqual([0, 3, 6]);
     const pages: number[] = [];
-    for await (const page of client.evals.listPrompts(EVAL, { limit: 3 }).iterPages()) pages.push(page.items.length);
+    for await (const page of t.client.evals.listPrompts(EVAL, { limit: 3 }).iterPages()) pages.push(page.items.length);
     expect(pages).toEqual([3, 3, 2]);
   });
 
   it('keeps categories as given (absent, null or a name), fills turn_number, keeps unknown fields', async () => {
     const prompts: EvalPrompt[] = [];
-    for await (const prompt of client.evals.listPrompts(EVAL)) prompts.push(prompt);
+    for await (const prompt of t.client.evals.listPrompts(EVAL)) prompts.push(prompt);
     expect(prompts.map((p) => p.category)).toEqual(['jailbreak', 'privacy', null, undefined, 'jailbreak', 'privacy', null, undefined]);
     expect(prompts[5]?.turn_number).toBe(1);
     expect(prompts[1]?.turn_number).toBe(2);
@@ -77,8 +61,8 @@ describe.each(BACKENDS)('evals.listPrompts against the $name', ({ start }) => {
   });
 
   it('a prompt that breaks the schema is an AymaraResponseValidationError with the JSON path of the problem', async () => {
-    backend.api.inject({ body: JSON.stringify({ items: [{ prompt_uuid: 'p', content: 'ok' }, { prompt_uuid: 'q' }], count: 2 }), times: 1 });
-    const error = await rejectionOf(client.evals.listPrompts(EVAL));
+    t.backend.api.inject({ body: JSON.stringify({ items: [{ prompt_uuid: 'p', content: 'ok' }, { prompt_uuid: 'q' }], count: 2 }), times: 1 });
+    const error = await rejectionOf(t.client.evals.listPrompts(EVAL));
     expect(error).toBeInstanceOf(AymaraResponseValidationError);
     expect(error).toMatchObject({ path: '$.items[1].content', status: 200 });
   });
@@ -88,7 +72,7 @@ describe.each(BACKENDS)('evals.listPrompts against the $name', ({ start }) => {
       ['eval-missing', undefined],
       [EVAL, { workspace_uuid: 'ws-someone-else' }],
     ] as const) {
-      const error = await rejectionOf(client.evals.listPrompts(uuid, params));
+      const error = await rejectionOf(t.client.evals.listPrompts(uuid, params));
       expect(error, uuid).toBeInstanceOf(NotFoundError);
       expect(error).toMatchObject({ status: 404, code: 'resource.not_found' });
     }
@@ -108,10 +92,10 @@ describe.each(BACKENDS)('evals.listPrompts against the $name', ({ start }) => {
       [EVAL, { pageConcurrency: 2 }, 'request option'],
     ];
     for (const [uuid, params, named] of bad) {
-      const error = await rejectionOf(client.evals.listPrompts(uuid as string, params as ListPromptsParams));
+      const error = await rejectionOf(t.client.evals.listPrompts(uuid as string, params as ListPromptsParams));
       expect(error, `listPrompts(${String(uuid)}, ${JSON.stringify(params)})`).toBeInstanceOf(AymaraInputError);
       expect((error as Error).message).toContain(named);
     }
-    expect(backend.api.requests).toEqual([]);
+    expect(t.backend.api.requests).toEqual([]);
   });
 });

@@ -3,10 +3,10 @@
  * another workspace, input checks before anything is sent, and the mock's status moving from `processing` to
  * `finished` (by polls, or by hand with `setRunStatus`).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AuthenticationError, AymaraInputError, NotFoundError, type AymaraAI, type EvalRun, type EvalRunStatus, type GetRunParams } from 'aymara-ai';
+import { describe, expect, it } from 'vitest';
+import { AuthenticationError, AymaraInputError, NotFoundError, type EvalRun, type EvalRunStatus, type GetRunParams } from 'aymara-ai';
 import { generateResponses, type MockFixtures } from 'aymara-ai/testing';
-import { BACKENDS, KEY, rejectionOf, type Backend } from './backends.js';
+import { BACKENDS, KEY, rejectionOf, useBackend } from './backends.js';
 
 const WORKSPACE = 'ws-runs-get';
 const RESPONSES = generateResponses(10, 46);
@@ -26,19 +26,11 @@ const fixtures = (): MockFixtures => ({
   },
 });
 
-describe.each(BACKENDS)('runs.get against the $name', ({ start }) => {
-  let backend: Backend;
-  let client: AymaraAI;
-
-  beforeAll(async () => {
-    backend = await start(fixtures());
-    client = backend.client({ maxRetries: 0 });
-  });
-  afterEach(() => backend.api.reset());
-  afterAll(() => backend.close());
+describe.each(BACKENDS)('runs.get against the $name', (kind) => {
+  const t = useBackend(kind, fixtures);
 
   it.each(STATUSES)('reads a run whose status is %s (an unknown new status is accepted as is)', async (status) => {
-    const run: EvalRun = await client.evals.runs.get(runUUID(status), { workspace_uuid: WORKSPACE });
+    const run: EvalRun = await t.client.evals.runs.get(runUUID(status), { workspace_uuid: WORKSPACE });
     const seen: EvalRunStatus = run.status;
     expect(seen).toBe(status);
     expect(run).toMatchObject({ eval_run_uuid: runUUID(status), workspace_uuid: WORKSPACE, num_prompts: 10 });
@@ -51,25 +43,25 @@ describe.each(BACKENDS)('runs.get against the $name', ({ start }) => {
     } else {
       expect(run.pass_rate).toBeNull();
     }
-    const [request] = backend.api.requests;
+    const [request] = t.backend.api.requests;
     expect(request).toMatchObject({ method: 'GET', route: 'run', eval_run_uuid: runUUID(status), workspace_uuid: WORKSPACE });
     expect(request?.url.pathname).toBe(`/v2/eval-runs/${runUUID(status)}`);
   });
 
   it("keeps the fixture's run fields and sends only the parameters given", async () => {
-    const run = await client.evals.runs.get(BY_HAND);
+    const run = await t.client.evals.runs.get(BY_HAND);
     expect(run).toMatchObject({ eval_run_uuid: BY_HAND, name: 'Nightly safety run', ai_description: 'A support bot', status: 'finished' });
-    expect(backend.api.requests[0]?.url.search).toBe('');
+    expect(t.backend.api.requests[0]?.url.search).toBe('');
   });
 
   it('a run uuid that needs escaping is sent as one encoded path segment', async () => {
-    const run = await client.evals.runs.get(ODD_UUID);
+    const run = await t.client.evals.runs.get(ODD_UUID);
     expect(run.eval_run_uuid).toBe(ODD_UUID);
-    expect(backend.api.requests[0]?.url.pathname).toBe(`/v2/eval-runs/${encodeURIComponent(ODD_UUID)}`);
+    expect(t.backend.api.requests[0]?.url.pathname).toBe(`/v2/eval-runs/${encodeURIComponent(ODD_UUID)}`);
   });
 
   it('an unknown run is a NotFoundError (404 resource.not_found)', async () => {
-    const error = await rejectionOf(client.evals.runs.get('run-does-not-exist'));
+    const error = await rejectionOf(t.client.evals.runs.get('run-does-not-exist'));
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error).toMatchObject({ status: 404, code: 'resource.not_found', requestId: expect.stringMatching(/^req_mock_/) });
   });
@@ -79,15 +71,15 @@ describe.each(BACKENDS)('runs.get against the $name', ({ start }) => {
       [runUUID('finished'), 'ws-someone-else'],
       [BY_HAND, WORKSPACE],
     ] as const) {
-      const error = await rejectionOf(client.evals.runs.get(run, { workspace_uuid: workspace }));
+      const error = await rejectionOf(t.client.evals.runs.get(run, { workspace_uuid: workspace }));
       expect(error, `${run} in ${workspace}`).toBeInstanceOf(NotFoundError);
       expect(error).toMatchObject({ status: 404, code: 'resource.not_found' });
     }
-    expect(backend.api.requests.map((r) => r.workspace_uuid)).toEqual(['ws-someone-else', WORKSPACE]);
+    expect(t.backend.api.requests.map((r) => r.workspace_uuid)).toEqual(['ws-someone-else', WORKSPACE]);
   });
 
   it('a wrong key is an AuthenticationError', async () => {
-    const error = await rejectionOf(backend.client({ apiKey: 'wrong-key', maxRetries: 0 }).evals.runs.get(BY_HAND));
+    const error = await rejectionOf(t.backend.client({ apiKey: 'wrong-key', maxRetries: 0 }).evals.runs.get(BY_HAND));
     expect(error).toBeInstanceOf(AuthenticationError);
   });
 
@@ -109,23 +101,23 @@ describe.each(BACKENDS)('runs.get against the $name', ({ start }) => {
       [BY_HAND, ['array']],
     ];
     for (const [uuid, params] of bad) {
-      const error = await rejectionOf(client.evals.runs.get(uuid as string, params as GetRunParams));
+      const error = await rejectionOf(t.client.evals.runs.get(uuid as string, params as GetRunParams));
       expect(error, `get(${String(uuid)}, ${JSON.stringify(params)})`).toBeInstanceOf(AymaraInputError);
     }
-    const unknown = await rejectionOf(client.evals.runs.get(BY_HAND, { no_such_param: 'x' } as GetRunParams));
+    const unknown = await rejectionOf(t.client.evals.runs.get(BY_HAND, { no_such_param: 'x' } as GetRunParams));
     expect((unknown as Error).message).toContain('no_such_param');
-    const empty = await rejectionOf(client.evals.runs.get(''));
+    const empty = await rejectionOf(t.client.evals.runs.get(''));
     expect((empty as Error).message).toContain('eval_run_uuid');
     // Bad request options too.
     for (const options of [{ timeout: -1 }, { maxRetries: 1.5 }, { headers: { 'x-a': 1 } }, { signal: 'stop' }]) {
-      expect(await rejectionOf(client.evals.runs.get(BY_HAND, {}, options as never)), JSON.stringify(options)).toBeInstanceOf(AymaraInputError);
+      expect(await rejectionOf(t.client.evals.runs.get(BY_HAND, {}, options as never)), JSON.stringify(options)).toBeInstanceOf(AymaraInputError);
     }
-    expect(backend.api.requests).toEqual([]);
+    expect(t.backend.api.requests).toEqual([]);
   });
 
   it('a processing run with finishAfter: { polls: 2 } reads processing twice, its scored count growing, then finished', async () => {
     const reads: EvalRun[] = [];
-    for (let i = 0; i < 4; i++) reads.push(await client.evals.runs.get(POLLED));
+    for (let i = 0; i < 4; i++) reads.push(await t.client.evals.runs.get(POLLED));
     expect(reads.map((r) => r.status)).toEqual(['processing', 'processing', 'finished', 'finished']);
     const scored = reads.map((r) => r.num_responses_scored ?? -1);
     expect(scored[0]).toBeLessThan(scored[1] as number);
@@ -133,15 +125,15 @@ describe.each(BACKENDS)('runs.get against the $name', ({ start }) => {
     expect(scored.slice(2)).toEqual([10, 10]);
     expect(reads.map((r) => r.pass_rate === null)).toEqual([true, true, false, false]);
     // Listing the responses does not count as a poll of the run.
-    expect(backend.api.requests.every((r) => r.route === 'run')).toBe(true);
+    expect(t.backend.api.requests.every((r) => r.route === 'run')).toBe(true);
   });
 
   it('a CI gate polling until finished stops at the first finished read', async () => {
-    backend.api.fixtures.runs['run-gate'] = { status: 'processing', finishAfter: { polls: 3 }, responses: RESPONSES };
-    let run = await client.evals.runs.get('run-gate');
+    t.backend.api.fixtures.runs['run-gate'] = { status: 'processing', finishAfter: { polls: 3 }, responses: RESPONSES };
+    let run = await t.client.evals.runs.get('run-gate');
     let polls = 1;
     while (run.status !== 'finished' && polls < 10) {
-      run = await client.evals.runs.get('run-gate');
+      run = await t.client.evals.runs.get('run-gate');
       polls += 1;
     }
     expect(run.status).toBe('finished');
@@ -149,24 +141,24 @@ describe.each(BACKENDS)('runs.get against the $name', ({ start }) => {
   });
 
   it('setRunStatus() changes the status from now on; undefined goes back to the fixture', async () => {
-    expect((await client.evals.runs.get(BY_HAND)).status).toBe('finished');
-    backend.api.setRunStatus(BY_HAND, 'processing');
-    const processing = await client.evals.runs.get(BY_HAND);
+    expect((await t.client.evals.runs.get(BY_HAND)).status).toBe('finished');
+    t.backend.api.setRunStatus(BY_HAND, 'processing');
+    const processing = await t.client.evals.runs.get(BY_HAND);
     expect(processing.status).toBe('processing');
     expect(processing.pass_rate).toBeNull();
-    backend.api.setRunStatus(BY_HAND, 'failed');
-    expect((await client.evals.runs.get(BY_HAND)).status).toBe('failed');
-    backend.api.setRunStatus(BY_HAND, 'paused_for_review');
-    expect((await client.evals.runs.get(BY_HAND)).status).toBe('paused_for_review');
-    backend.api.setRunStatus(BY_HAND, undefined);
-    expect((await client.evals.runs.get(BY_HAND)).status).toBe('finished');
+    t.backend.api.setRunStatus(BY_HAND, 'failed');
+    expect((await t.client.evals.runs.get(BY_HAND)).status).toBe('failed');
+    t.backend.api.setRunStatus(BY_HAND, 'paused_for_review');
+    expect((await t.client.evals.runs.get(BY_HAND)).status).toBe('paused_for_review');
+    t.backend.api.setRunStatus(BY_HAND, undefined);
+    expect((await t.client.evals.runs.get(BY_HAND)).status).toBe('finished');
   });
 
   it('setRunStatus("finished") finishes a processing run before its polls are up', async () => {
-    backend.api.fixtures.runs['run-forced'] = { status: 'processing', finishAfter: { polls: 100 }, responses: RESPONSES };
-    expect((await client.evals.runs.get('run-forced')).status).toBe('processing');
-    backend.api.setRunStatus('run-forced', 'finished');
-    const run = await client.evals.runs.get('run-forced');
+    t.backend.api.fixtures.runs['run-forced'] = { status: 'processing', finishAfter: { polls: 100 }, responses: RESPONSES };
+    expect((await t.client.evals.runs.get('run-forced')).status).toBe('processing');
+    t.backend.api.setRunStatus('run-forced', 'finished');
+    const run = await t.client.evals.runs.get('run-forced');
     expect(run).toMatchObject({ status: 'finished', num_responses_scored: 10 });
   });
 });
