@@ -10,6 +10,9 @@
 //   - the `aymara-ai` bin through `npx`;
 //   - a minimal app bundled with esbuild (its size is reported), run from a folder without node_modules as a Lambda
 //     runs it, listing a 20-page run with 4 pages in flight: at most 4 TCP connections, and fewer than requests;
+//   - two vitest projects, one on msw 2 and one on msw 3 (the peer range's majors), each installing the tarball with
+//     a plain `npm install` that must meet no peer conflict, then running a user's tests of the msw kit (the copyable
+//     examples/testing-with-the-mock.test.ts as it is, and msw.consumer.ts) on Node 24;
 // on Node 22.19.0 (the engines floor), the latest Node 22, Node 24 (the repo's own) and Node 26, all from npm;
 // the ESM and CommonJS apps also on Bun and Deno (from npm); and a Cloudflare Worker built from the edge
 // export condition, run in workerd through Miniflare. It prints a matrix and exits non-zero on any failure.
@@ -149,13 +152,19 @@ async function main() {
     { id: 'ts', type: 'module', deps: ['typescript@~6.0', '@types/node'], files: { 'typed.consumer.ts': 'main.ts' } },
     { id: 'edge', type: 'module', deps: ['typescript@~6.0'], files: { 'worker.consumer.ts': 'worker.ts' } },
   ];
-  log(`installing ${toolSpecs.map((t) => t.spec).join(', ')} and ${consumerSpecs.length} consumer folders`);
+  const mswSpecs = [2, 3].map((major) => ({ id: `msw${major}`, major }));
+  log(`installing ${toolSpecs.map((t) => t.spec).join(', ')}, ${consumerSpecs.length} consumer folders and ${mswSpecs.length} msw projects`);
   const installs = await pool(
-    [...toolSpecs.map((tool) => () => installTool(tool)), ...consumerSpecs.map((consumer) => () => installConsumer(consumer, tarball))],
+    [
+      ...toolSpecs.map((tool) => () => installTool(tool)),
+      ...consumerSpecs.map((consumer) => () => installConsumer(consumer, tarball)),
+      ...mswSpecs.map((project) => () => installMswProject(project, tarball)),
+    ],
     4,
   );
   const tools = Object.fromEntries(toolSpecs.map((tool, i) => [tool.id, installs[i]]));
   const consumers = Object.fromEntries(consumerSpecs.map((consumer, i) => [consumer.id, installs[toolSpecs.length + i]]));
+  const mswProjects = mswSpecs.map((project, i) => ({ ...project, ...installs[toolSpecs.length + consumerSpecs.length + i] }));
   for (const [id, consumer] of Object.entries(consumers)) if (consumer.error) throw new Error(`installing the ${id} consumer failed:\n${consumer.error}`);
   log('installed');
 
@@ -221,6 +230,10 @@ async function main() {
     record(row, 'cli (npx)', await runCli(tool, consumers.cjs.dir, testing));
     record(row, 'esbuild bundle', bundle.error ? { status: 'fail', detail: bundle.error } : await runBundle(tool.bin, bundle.file, testing));
   }
+
+  // --- the msw kit in vitest projects on each msw major (Node 24) ------------------------------------------------
+  for (const project of mswProjects)
+    record('node24', `msw ${project.major} + vitest`, project.error ? { status: 'fail', detail: project.error } : await runMswProject(project));
 
   // --- Bun and Deno ---------------------------------------------------------------------------------------------
   const cache = join(ROOT, 'cache');
@@ -294,6 +307,35 @@ async function installConsumer({ id, type, deps, files }, tarball) {
   const installed = await npm(['install', ...NPM_FLAGS, tarball, ...deps], dir);
   if (installed.code !== 0) return { error: tail(installed.stderr) };
   return { dir };
+}
+
+/**
+ * A vitest project that already depends on msw `^major` adds the tarball as a user would: `npm install <tarball>`,
+ * with no --legacy-peer-deps or --force, so an msw peer range that leaves this major out fails here (npm's ERESOLVE),
+ * and so does any peer warning npm prints and gets past. vitest is the repo's own major, so both move together.
+ */
+async function installMswProject({ id, major }, tarball) {
+  const dir = join(ROOT, 'consumers', id);
+  await mkdir(dir, { recursive: true });
+  const repoPackage = JSON.parse(await readFile(join(REPO, 'package.json'), 'utf8'));
+  const vitestMajor = /\d+/.exec(repoPackage.devDependencies.vitest)[0];
+  const project = { name: `aymara-ai-consumer-${id}`, private: true, type: 'module', devDependencies: { msw: `^${major}`, vitest: `^${vitestMajor}` } };
+  await writeFile(join(dir, 'package.json'), JSON.stringify(project, null, 2));
+  await copyFile(join(REPO, 'examples/testing-with-the-mock.test.ts'), join(dir, 'testing-with-the-mock.test.ts'));
+  await copyFile(join(HERE, 'msw.consumer.ts'), join(dir, 'msw-kit.test.ts'));
+  const installed = await npm(['install', ...NPM_FLAGS, tarball], dir);
+  const output = `${installed.stdout}\n${installed.stderr}`;
+  const peerLines = output.split('\n').filter((line) => /ERESOLVE|peer dep|conflicting peer|overriding peer|invalid peer/i.test(line));
+  if (installed.code !== 0 || peerLines.length) {
+    // npm's own account of the conflict (what it found, what asked for what) without its blank lines and log path.
+    const errors = installed.stderr.split('\n').filter((line) => /^npm error\s*\S/.test(line) && !/complete log|_logs\//.test(line));
+    const shown = installed.code !== 0 && errors.length ? errors : peerLines;
+    return { error: `npm install <tarball> with msw ^${major}: exit ${installed.code}\n${shown.slice(0, 14).join('\n') || tail(installed.stderr)}` };
+  }
+  const version = async (name) => JSON.parse(await readFile(join(dir, 'node_modules', name, 'package.json'), 'utf8')).version;
+  const versions = { msw: await version('msw'), vitest: await version('vitest') };
+  if (!versions.msw.startsWith(`${major}.`)) return { error: `npm installed msw ${versions.msw} in a project on msw ^${major}` };
+  return { dir, versions };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -403,6 +445,48 @@ async function runCli(tool, cwd, testing) {
   } finally {
     await server.close();
   }
+}
+
+/** `vitest run` in an msw project, on the repo's Node; every test of both files must run and pass. */
+async function runMswProject({ dir, major, versions }) {
+  const report = join(dir, 'vitest-report.json');
+  const run = await exec(
+    process.execPath,
+    [join(dir, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`],
+    {
+      cwd: dir,
+      env: childEnv(dirname(process.execPath), { NO_COLOR: '1' }),
+      timeoutMs: 120_000,
+    },
+  );
+  const output = `exit ${run.code}\n${tail(run.stdout, 40)}\n${tail(run.stderr, 20)}`;
+  if (run.code !== 0) return { status: 'fail', detail: output };
+  let results;
+  try {
+    results = JSON.parse(await readFile(report, 'utf8'));
+  } catch (error) {
+    return { status: 'fail', detail: `no vitest JSON report (${error.message})\n${output}` };
+  }
+  const files = results.testResults.map((file) => basename(file.name)).sort();
+  const expectedFiles = ['msw-kit.test.ts', 'testing-with-the-mock.test.ts'];
+  const problems = [];
+  if (JSON.stringify(files) !== JSON.stringify(expectedFiles)) problems.push(`test files ${files.join(', ')}, expected ${expectedFiles.join(', ')}`);
+  // Every test of each file ran and passed: a skipped, todo or empty file would otherwise pass unseen.
+  for (const file of results.testResults) {
+    const statuses = file.assertionResults.map((test) => test.status);
+    if (!statuses.length || statuses.some((status) => status !== 'passed'))
+      problems.push(
+        `${basename(file.name)}: ${statuses.filter((status) => status === 'passed').length} of ${statuses.length} tests passed (${statuses.join(', ')})`,
+      );
+  }
+  if (!results.success) problems.push(`vitest reports no success (${results.numPassedTests} of ${results.numTotalTests} tests passed)`);
+  // The suite names the msw major it found, so a project that resolved another msw than it declares shows here.
+  if (!JSON.stringify(results).includes(`aymara-ai/testing/msw on msw ${major}`)) problems.push(`the tests did not run on msw ${major}`);
+  if (problems.length) return { status: 'fail', detail: `${problems.join('\n')}\n${output}` };
+  return {
+    status: 'pass',
+    info: `msw ${versions.msw}, vitest ${versions.vitest}: ${results.numPassedTests} tests passed in ${files.length} files; npm install met no peer conflict`,
+  };
 }
 
 /** `esbuild --bundle --platform=node --minify` of a minimal consumer; the size is what a Lambda would ship. */
