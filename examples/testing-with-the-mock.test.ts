@@ -85,7 +85,8 @@ describe('with msw handlers', () => {
   // fetch up at each request, so msw sees them all.
   const client = new AymaraAI({ apiKey: 'test-key', baseURL: 'https://api.aymara.ai' });
 
-  beforeAll(() => msw.listen({ onUnhandledFrame: 'error' })); // a request no handler answers fails the test
+  // A request no handler answers fails the test (msw 2 names this option onUnhandledRequest).
+  beforeAll(() => msw.listen({ onUnhandledFrame: 'error' }));
   afterEach(() => api.reset());
   afterAll(async () => {
     msw.close();

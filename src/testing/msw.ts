@@ -44,7 +44,7 @@ export interface MockAymaraHandlers {
  * import { setupServer } from 'msw/node';
  * const { handlers, api } = mockAymaraHandlers({ fixtures: { apiKey: 'test', runs: { 'run-1': { responses } } } });
  * const server = setupServer(...handlers);
- * server.listen({ onUnhandledFrame: 'error' });
+ * server.listen({ onUnhandledFrame: 'error' }); // msw 2: onUnhandledRequest
  * const client = new AymaraAI({ apiKey: 'test', baseURL: 'https://api.aymara.ai' });
  * ```
  */
