@@ -21,7 +21,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS, parseCli } from '../src/cli/args.js';
 import { FLAGS } from '../src/cli/flags.js';
@@ -104,6 +104,16 @@ function moduleOf(block: Block): string {
   return `${imports}${block.code}\nexport {};\n`;
 }
 
+/** The anchors GitHub gives a Markdown file's headings. */
+function anchorsOf(markdown: string): string[] {
+  return [...markdown.matchAll(/^#+ (.+)$/gm)].map((m) =>
+    (m[1] ?? '')
+      .toLowerCase()
+      .replace(/[^\w\s-]/g, '')
+      .replace(/\s/g, '-'),
+  );
+}
+
 interface Result {
   code: number | null;
   output: string;
@@ -178,26 +188,20 @@ describe('the README', () => {
       'Reference',
       'License',
     ]);
-    // Every link to a file of the repository, or to a heading of the README, leads somewhere.
-    const anchors = new Set(
-      [...readme.matchAll(/^#+ (.+)$/gm)].map((m) =>
-        (m[1] ?? '')
-          .toLowerCase()
-          .replace(/[^\w\s-]/g, '')
-          .replace(/\s/g, '-'),
-      ),
-    );
-    for (const [, target = ''] of readme.matchAll(/\]\(([^)\s]+)\)/g)) {
+  });
+
+  it.each(['README.md', 'docs/client.md'])('%s: every link to a file or a heading leads somewhere', async (file) => {
+    const text = await readFile(join(ROOT, file), 'utf8');
+    for (const [, target = ''] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
       if (/^https?:/.test(target)) continue;
-      if (target.startsWith('#')) expect(anchors, target).toContain(target.slice(1));
-      else
-        await expect(
-          stat(join(ROOT, target.replace(/#.*/, ''))).then(
-            () => true,
-            () => false,
-          ),
-          target,
-        ).resolves.toBe(true);
+      const [path = '', anchor] = target.split('#');
+      const linked = path === '' ? file : join(dirname(file), path);
+      const exists = await stat(join(ROOT, linked)).then(
+        () => true,
+        () => false,
+      );
+      expect(exists, `${file}: ${target}`).toBe(true);
+      if (anchor !== undefined) expect(anchorsOf(await readFile(join(ROOT, linked), 'utf8')), `${file}: ${target}`).toContain(anchor);
     }
   });
 
