@@ -245,6 +245,7 @@ export class AymaraAI implements AsyncDisposable {
     return `AymaraAI { baseURL: '${this.baseURL}', timeout: ${this.timeout}, maxRetries: ${this.maxRetries}, pageConcurrency: ${this.pageConcurrency} }`;
   }
 
+  /** What `JSON.stringify(client)` shows: the settings, never the key. */
   toJSON(): Record<string, unknown> {
     return { baseURL: this.baseURL, timeout: this.timeout, maxRetries: this.maxRetries, pageConcurrency: this.pageConcurrency };
   }

@@ -13,8 +13,11 @@ export type ComparableResponse = Pick<EvalScoredResponse, 'prompt_uuid' | 'is_pa
 
 /** One case seen in both runs (or in one of them), with what it came to in each. */
 export interface ComparedCase<R extends ComparableResponse = EvalScoredResponse> {
+  /** The prompt both runs answered (or one of them did). */
   prompt_uuid: string;
+  /** What became of the case in the baseline. */
   baseline: CaseOutcome;
+  /** What became of the case in the candidate. */
   candidate: CaseOutcome;
   /** The baseline's response for this case (its first, when the run repeats the `prompt_uuid`). */
   baselineResponse: R | undefined;
@@ -59,7 +62,12 @@ export interface RunComparison<R extends ComparableResponse = EvalScoredResponse
   /** Cases of the baseline that the candidate lacks (each also in `regressed` or `stillFailing`). */
   missing: ComparedCase<R>[];
   /** `prompt_uuid`s that appear more than once in a run: pairing them is ambiguous, so a gate must fail. */
-  duplicates: { baseline: string[]; candidate: string[] };
+  duplicates: {
+    /** The baseline's repeated `prompt_uuid`s. */
+    baseline: string[];
+    /** The candidate's repeated `prompt_uuid`s. */
+    candidate: string[];
+  };
   /** McNemar's exact test on `regressed` against `fixed`. */
   mcnemar: McNemarResult;
 }

@@ -53,6 +53,7 @@ export class SummaryBuilder {
   // `__proto__` or `constructor` reach shared prototypes instead of being counted.
   readonly #byType = new Map<string, ResponseCounts>();
 
+  /** Counts one more response. */
   add(response: Countable): void {
     count(this.#totals, response);
     const type = String(response.content_type ?? 'text');

@@ -74,14 +74,17 @@ export class APIPromise<T> implements PromiseLike<T> {
     return this.withResponse().then(onfulfilled ? (r) => onfulfilled(r.data) : (r) => r.data as unknown as R1, onrejected);
   }
 
+  /** As `Promise.prototype.catch`, on the data. */
   catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
     return this.then(undefined, onrejected);
   }
 
+  /** As `Promise.prototype.finally`. */
   finally(onfinally?: (() => void) | null): Promise<T> {
     return this.then().finally(onfinally);
   }
 
+  /** `'APIPromise'`, for `Object.prototype.toString`. */
   get [Symbol.toStringTag](): string {
     return 'APIPromise';
   }

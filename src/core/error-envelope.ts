@@ -25,8 +25,11 @@ export type ErrorCode = KnownErrorCode | (string & {});
  * Unknown fields are kept at run time.
  */
 export type ErrorEnvelope = {
+  /** What went wrong. */
   error: {
+    /** What kind of failure: `resource.not_found`, `auth.invalid_key`... */
     code: ErrorCode;
+    /** What went wrong, in words. */
     message: string;
     /** More about the failure (`{}` when the API sent none). */
     details: Record<string, unknown>;

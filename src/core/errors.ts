@@ -6,6 +6,7 @@ import { SECRET_HEADERS, withoutUserinfo } from './headers.js';
  * `JSON.stringify(error)` gives its `name`, `message` and fields (never a cause, a stack or a credential).
  */
 export class AymaraError extends Error {
+  /** The class's name, as a stack trace and `JSON.stringify(error)` show it. */
   override name = 'AymaraError';
 
   /** What `JSON.stringify` shows: `name`, `message`, then the error's own fields. */
@@ -18,21 +19,25 @@ export class AymaraError extends Error {
 
 /** A bad argument or client option, caught before anything was sent. */
 export class AymaraInputError extends AymaraError {
+  /** @inheritDoc */
   override name = 'AymaraInputError';
 }
 
 /** The request could not be completed: refused, reset, DNS failure, TLS failure. */
 export class AymaraConnectionError extends AymaraError {
+  /** @inheritDoc */
   override name = 'AymaraConnectionError';
 }
 
 /** An attempt took longer than `timeout` (connect, headers and body together). */
 export class AymaraTimeoutError extends AymaraConnectionError {
+  /** @inheritDoc */
   override name = 'AymaraTimeoutError';
 }
 
 /** The caller's `AbortSignal` fired, or the client was closed. Never retried. */
 export class AymaraAbortError extends AymaraError {
+  /** @inheritDoc */
   override name = 'AymaraAbortError';
 }
 
@@ -46,10 +51,13 @@ export interface ValidationIssue {
 
 /** A response body that is not valid JSON, does not match the documented schema, or is larger than `maxResponseSize`. */
 export class AymaraResponseValidationError extends AymaraError {
+  /** @inheritDoc */
   override name = 'AymaraResponseValidationError';
   /** Where in the body the first problem is, as a JSON path (`$.items[3].prompt_uuid`); `$` for the whole body. */
   readonly path: string;
+  /** The HTTP status of the response whose body failed (a 2xx). */
   readonly status: number;
+  /** The response's `x-request-id`, if it had one: quote it to Aymara support. */
   readonly requestId: string | undefined;
   /** The first few problems (at most 5), however many the body has. */
   readonly issues: readonly ValidationIssue[];
@@ -74,11 +82,17 @@ export type HeadersLike = Headers | Readonly<Record<string, string>>;
 
 /** What an `AymaraAPIError` is made of (the SDK makes them; exported for tests that build one). */
 export interface APIErrorInit {
+  /** See {@link AymaraAPIError.status}. */
   status: number;
+  /** See {@link AymaraAPIError.code}. */
   code: ErrorCode | undefined;
+  /** The error's message. */
   message: string;
+  /** See {@link AymaraAPIError.details}. */
   details: Record<string, unknown>;
+  /** See {@link AymaraAPIError.requestId}. */
   requestId: string | undefined;
+  /** The response headers, made a `Headers` for {@link AymaraAPIError.headers}. */
   headers: HeadersLike;
   /** The parsed body, or its text (see `AymaraAPIError.body`). */
   body?: unknown;
@@ -86,6 +100,7 @@ export interface APIErrorInit {
 
 /** The API answered with an error status. Subclasses name the kind of failure; see `makeAPIError`. */
 export class AymaraAPIError extends AymaraError {
+  /** @inheritDoc */
   override name = 'AymaraAPIError';
   /** The HTTP status the server (or a proxy in front of it) answered with. */
   readonly status: number;
@@ -123,31 +138,40 @@ export class AymaraAPIError extends AymaraError {
 }
 
 export class BadRequestError extends AymaraAPIError {
+  /** @inheritDoc */
   override name = 'BadRequestError';
 }
 export class AuthenticationError extends AymaraAPIError {
+  /** @inheritDoc */
   override name = 'AuthenticationError';
 }
 export class PermissionDeniedError extends AymaraAPIError {
+  /** @inheritDoc */
   override name = 'PermissionDeniedError';
 }
 export class NotFoundError extends AymaraAPIError {
+  /** @inheritDoc */
   override name = 'NotFoundError';
 }
 export class ConflictError extends AymaraAPIError {
+  /** @inheritDoc */
   override name = 'ConflictError';
 }
 /** A 422. Its own class, not a `BadRequestError`. */
 export class UnprocessableEntityError extends AymaraAPIError {
+  /** @inheritDoc */
   override name = 'UnprocessableEntityError';
 }
 export class RateLimitError extends AymaraAPIError {
+  /** @inheritDoc */
   override name = 'RateLimitError';
 }
 export class InternalServerError extends AymaraAPIError {
+  /** @inheritDoc */
   override name = 'InternalServerError';
 }
 export class ServiceUnavailableError extends InternalServerError {
+  /** @inheritDoc */
   override name = 'ServiceUnavailableError';
 }
 

@@ -10,9 +10,13 @@ const LOG_LEVELS: readonly LogLevel[] = ['off', 'error', 'warn', 'info', 'debug'
 
 /** A console-compatible sink. `console` is the default. */
 export interface Logger {
+  /** Gets the lines of level `'error'`. */
   error(message: string, ...rest: unknown[]): void;
+  /** Gets the lines of level `'warn'`: a request being retried. */
   warn(message: string, ...rest: unknown[]): void;
+  /** Gets the lines of level `'info'`: one per attempt. */
   info(message: string, ...rest: unknown[]): void;
+  /** Gets the lines of level `'debug'`: the request and response headers, credentials redacted. */
   debug(message: string, ...rest: unknown[]): void;
 }
 

@@ -3,7 +3,9 @@ import { AymaraError } from './errors.js';
 
 /** The body of one page of a limit/offset list: its items and the list's total. */
 export interface OffsetPageBody<Item> {
+  /** The items of this page. */
   items: Item[];
+  /** The number of items in the whole list, over all pages. */
   count: number;
 }
 
@@ -86,7 +88,12 @@ export class OffsetPage<Item, Body extends OffsetPageBody<Item> = OffsetPageBody
 export type AnyPage = OffsetPage<unknown, OffsetPageBody<unknown>>;
 
 /** The item type of a page type. */
-export type ItemOf<Page> = Page extends { readonly items: readonly (infer Item)[] } ? Item : never;
+export type ItemOf<Page> = Page extends {
+  /** The page's items, whose type this is. */
+  readonly items: readonly (infer Item)[];
+}
+  ? Item
+  : never;
 
 /**
  * The result of a list call, an `APIPromise` of its first page (typed by its name, `EvalRunsPage`...): `await` it for the page, `for await` it for every
@@ -106,6 +113,7 @@ export class PagePromise<Page extends AnyPage> extends APIPromise<Page> implemen
     return itemsOf(this.iterPages() as AsyncGenerator<{ readonly items: readonly ItemOf<Page>[] }, void, undefined>);
   }
 
+  /** `'PagePromise'`, for `Object.prototype.toString`. */
   override get [Symbol.toStringTag](): string {
     return 'PagePromise';
   }

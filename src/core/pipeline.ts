@@ -23,8 +23,11 @@ export interface AymaraRequest {
 
 /** The response as it travels back: status, lower-case headers and the whole body as text (decoded, BOM removed). */
 export interface AymaraResponse {
+  /** The HTTP status. */
   readonly status: number;
+  /** The response headers, names in lower case. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The body, decoded to text. */
   readonly body: string;
 }
 

@@ -40,7 +40,9 @@ export const EvalPromptSchema = z.looseObject({
  * Unknown top-level fields are kept at run time.
  */
 export type EvalPromptsPageBody = {
+  /** The prompts of this page. */
   items: EvalPrompt[];
+  /** The eval's number of prompts, over all pages. */
   count: number;
 };
 

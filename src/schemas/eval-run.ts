@@ -12,11 +12,15 @@ import type { Agrees, Assert } from '../internal/type-check.js';
 
 /** An example given with a run: a prompt, a response, and whether it shows a pass or a fail. */
 export type EvalRunExample = {
+  /** The example prompt. */
   prompt: string;
+  /** The example answer to it. */
   response: string;
   /** `'pass'` or `'fail'`. */
   type: 'pass' | 'fail' | (string & {});
+  /** The example's id. */
   example_uuid?: string | null | undefined;
+  /** Why the answer passes or fails. */
   explanation?: string | null | undefined;
 };
 
@@ -36,7 +40,9 @@ export const EvalRunExampleSchema = z.looseObject({
  * read one with `(run as Record<string, unknown>).new_field`.
  */
 export type EvalRun = {
+  /** The run's id: what `runs.get`, `runs.listResponses` and the CLI take. */
   eval_run_uuid: string;
+  /** The eval this run scores answers to. */
   eval_uuid: string;
   /** `'finished'` once the responses are final; see {@link EvalRunStatus}. */
   status: EvalRunStatus;
@@ -44,9 +50,13 @@ export type EvalRun = {
   created_at: string;
   /** ISO 8601 date-time. */
   updated_at: string;
+  /** The run's name, if it was given one (`latest --baseline-name` matches it). */
   name?: string | null | undefined;
+  /** A description of the AI system whose answers the run scores. */
   ai_description?: string | null | undefined;
+  /** The workspace the run belongs to. */
   workspace_uuid?: string | null | undefined;
+  /** Whether this is a sandbox run. */
   is_sandbox?: boolean | null | undefined;
   /** Prompts in the run. */
   num_prompts?: number | null | undefined;
@@ -54,7 +64,9 @@ export type EvalRun = {
   num_responses_scored?: number | null | undefined;
   /** A fraction from 0 to 1. */
   pass_rate?: number | null | undefined;
+  /** The eval, when the API includes it. */
   evaluation?: Eval | null | undefined;
+  /** Examples of passing and failing answers given to the scorer with the run. */
   eval_run_examples?: EvalRunExample[] | null | undefined;
   /** The run's scored responses, when the API includes them. */
   responses?: EvalScoredResponse[] | null | undefined;
@@ -93,7 +105,9 @@ export const GetRunParamsSchema = getParamsSchema();
  * Unknown top-level fields are kept at run time.
  */
 export type EvalRunsPageBody = {
+  /** The runs of this page. */
   items: EvalRun[];
+  /** The number of runs the query matches, over all pages. */
   count: number;
 };
 

@@ -34,12 +34,15 @@ export const FileReferenceSchema = z.looseObject({
 
 /** The prompt that follows a response in a multi-turn eval. */
 export type NextPrompt = {
+  /** The prompt's id. */
   prompt_uuid: string;
+  /** The conversation it belongs to. */
   thread_uuid?: string | null | undefined;
   /** Turn of the conversation this prompt opens. Default 1. */
   turn_number: number;
   /** The prompt's text. */
   content: string;
+  /** The prompt's category, if it has one. */
   category?: string | null | undefined;
 };
 
@@ -57,31 +60,45 @@ export type ContentType = 'text' | 'image' | 'video' | (string & {});
 
 /** The workspace of a user who updated a response by hand. */
 export type UpdatedByWorkspace = {
+  /** The workspace's name. */
   name?: string | null | undefined;
+  /** The name of the workspace's organization. */
   organization_name?: string | null | undefined;
+  /** The id of the workspace's organization. */
   organization_uuid?: string | null | undefined;
+  /** The workspace's id. */
   workspace_uuid?: string | null | undefined;
 };
 
 /** The organization of a user who updated a response by hand. */
 export type UpdatedByOrganization = {
+  /** The organization's name. */
   name: string;
+  /** The organization's id. */
   org_uuid: string;
 };
 
 /** The feature flags of a user who updated a response by hand. */
 export type UpdatedByFeatureFlags = {
+  /** Whether the user has the dashboard. */
   enable_dashboard: boolean;
 };
 
 /** A user who updated a response by hand, as the API describes them. */
 export type UpdatedBy = {
+  /** The user's email address. */
   email: string;
+  /** Whether the user is an admin. */
   is_admin: boolean;
+  /** Whether an admin made the update while acting as this user. */
   is_impersonating: boolean;
+  /** The user's feature flags. */
   feature_flags: UpdatedByFeatureFlags;
+  /** The user's organization. */
   organization?: UpdatedByOrganization | null | undefined;
+  /** The user's workspace. */
   workspace?: UpdatedByWorkspace | null | undefined;
+  /** The email addresses of the organization's admins. */
   org_admin_emails?: string[] | null | undefined;
 };
 
@@ -105,15 +122,23 @@ export const UpdatedBySchema = z.looseObject({
 
 /** One manual update of a response's score: what changed, when, and by whom. */
 export type AnswerHistory = {
+  /** The update's id. */
   answer_history_uuid: string;
   /** ISO 8601 date-time of the update. */
   updated_at: string;
+  /** The score before the update. */
   previous_is_passed?: boolean | null | undefined;
+  /** The score after it. */
   new_is_passed?: boolean | null | undefined;
+  /** The explanation before the update. */
   previous_explanation?: string | null | undefined;
+  /** The explanation after it. */
   new_explanation?: string | null | undefined;
+  /** The confidence before the update. */
   previous_confidence?: number | null | undefined;
+  /** The confidence after it. */
   new_confidence?: number | null | undefined;
+  /** Who made the update. */
   updated_by?: UpdatedBy | null | undefined;
 };
 
@@ -139,6 +164,7 @@ export const AnswerHistorySchema = z.looseObject({
 export type EvalScoredResponse = {
   /** The prompt this answers. */
   prompt_uuid: string;
+  /** The conversation, in a multi-turn eval. */
   thread_uuid?: string | null | undefined;
   /** Turn of the conversation. Default 1. */
   turn_number: number;
@@ -152,6 +178,7 @@ export type EvalScoredResponse = {
   exclude_from_scoring: boolean;
   /** Whether the AI refused to answer. Default false. */
   ai_refused: boolean;
+  /** The response's own id. */
   response_uuid?: string | null | undefined;
   /** Why the response passed or failed. */
   explanation?: string | null | undefined;
@@ -201,7 +228,9 @@ export const EvalScoredResponseSchema = z.looseObject({
  * Unknown top-level fields are kept at run time: read one with `(page.body as Record<string, unknown>).next_cursor`.
  */
 export type EvalScoredResponsesPageBody = {
+  /** The responses of this page. */
   items: EvalScoredResponse[];
+  /** The run's number of responses, over all pages. */
   count: number;
 };
 

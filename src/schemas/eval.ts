@@ -9,7 +9,9 @@ import type { Agrees, Assert } from '../internal/type-check.js';
 
 /** The instructions one agent under test follows. */
 export type AgentInstructions = {
+  /** The agent's system prompt. */
   system_prompt: string;
+  /** The agent's name, in a multi-agent workflow. */
   agent_name?: string | null | undefined;
   /** The agent's tools, as the API describes them. */
   tools?: unknown;
@@ -24,6 +26,7 @@ export const AgentInstructionsSchema = z.looseObject({
 
 /** The instructions of a multi-agent workflow: one entry per agent. */
 export type WorkflowInstructions = {
+  /** Each agent's instructions. */
   instructions: AgentInstructions[];
 };
 
@@ -32,10 +35,13 @@ export const WorkflowInstructionsSchema = z.looseObject({ instructions: z.array(
 
 /** An example prompt given with an eval: a `'good'` or a `'bad'` one, and why. */
 export type PromptExample = {
+  /** The example prompt's text. */
   content: string;
   /** `'good'` or `'bad'`; open to new values. */
   type: 'good' | 'bad' | (string & {});
+  /** The example's id. */
   example_uuid?: string | null | undefined;
+  /** Why it is a good or a bad example. */
   explanation?: string | null | undefined;
 };
 
@@ -51,28 +57,41 @@ export const PromptExampleSchema = z.looseObject({
  * An eval: what it tests and how. A run carries its eval as `evaluation`. Unknown fields are kept at run time.
  */
 export type Eval = {
+  /** A description of the AI system under test. */
   ai_description: string;
+  /** The kind of eval (`'safety'`, `'jailbreak'`, `'accuracy'`...), as the API names it. */
   eval_type: string;
+  /** The eval's id: what `evals.get`, `evals.listPrompts` and `runs.list({ eval_uuid })` take. */
   eval_uuid?: string | null | undefined;
+  /** The eval's name. */
   name?: string | null | undefined;
+  /** The eval's status, in the terms of a run's (`'created'`, `'processing'`, `'finished'`, `'failed'`). */
   status?: EvalRunStatus | null | undefined;
   /** What the eval's prompts ask for: `'text'`, `'image'`, `'video'`; open to new values. */
   modality?: 'text' | 'image' | 'video' | (string & {}) | null | undefined;
+  /** The language of the prompts. */
   language?: string | null | undefined;
+  /** How many prompts the eval has. */
   num_prompts?: number | null | undefined;
+  /** Whether this is a jailbreak eval. */
   is_jailbreak?: boolean | null | undefined;
+  /** Whether this is a sandbox eval. */
   is_sandbox?: boolean | null | undefined;
+  /** The workspace the eval belongs to. */
   workspace_uuid?: string | null | undefined;
   /** ISO 8601 date-time. */
   created_at?: string | null | undefined;
   /** ISO 8601 date-time. */
   updated_at?: string | null | undefined;
+  /** Who created the eval. */
   created_by?: string | null | undefined;
+  /** The instructions given when the eval was created. */
   eval_instructions?: string | null | undefined;
   /** What the AI under test was told: plain text, one agent's instructions, or a multi-agent workflow's. */
   ai_instructions?: string | AgentInstructions | WorkflowInstructions | null | undefined;
   /** The reference answer of an accuracy eval: text, or a file. */
   ground_truth?: string | FileReference | null | undefined;
+  /** The example prompts given with the eval. */
   prompt_examples?: PromptExample[] | null | undefined;
 };
 

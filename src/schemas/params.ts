@@ -23,7 +23,11 @@ export const idParam = () =>
   );
 
 /** The parameters of a call that reads one thing: the `workspace_uuid` it belongs to. Strict. */
-export const getParamsSchema = () => z.strictObject({ workspace_uuid: idParam() });
+export const getParamsSchema = () =>
+  z.strictObject({
+    /** The workspace the thing belongs to. */
+    workspace_uuid: idParam(),
+  });
 
 /**
  * The parameters of every limit/offset list: `limit` (>= 1), `offset` (>= 0), `workspace_uuid`, and the list's own
@@ -32,7 +36,10 @@ export const getParamsSchema = () => z.strictObject({ workspace_uuid: idParam() 
 export const listParamsSchema = <Filters extends z.core.$ZodLooseShape = Record<never, never>>(filters?: Filters) =>
   z.strictObject({
     ...(filters as Filters),
+    /** Items per page, at least 1 (the API may cap it). */
     limit: intAtLeast(1),
+    /** How many items to skip, at least 0. */
     offset: intAtLeast(0),
+    /** The workspace to list. */
     workspace_uuid: idParam(),
   });

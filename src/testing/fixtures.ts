@@ -20,7 +20,14 @@ export interface MockRun extends Partial<Omit<EvalRun, 'eval_run_uuid' | 'eval_u
    * Lets a `'processing'` run finish by itself: after this many reads of the run (polls), or this many milliseconds
    * after the mock started, whichever comes first. Until then `num_responses_scored` grows with the polls or time.
    */
-  finishAfter?: { polls?: number | undefined; ms?: number | undefined } | undefined;
+  finishAfter?:
+    | {
+        /** Reads of the run after which it is finished. */
+        polls?: number | undefined;
+        /** Milliseconds after the mock started after which it is finished. */
+        ms?: number | undefined;
+      }
+    | undefined;
   /**
    * The scored responses, in order, served as is (unknown fields included). Each needs at least a string
    * `prompt_uuid`; `generateResponses()` makes complete ones.
