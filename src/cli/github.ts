@@ -58,12 +58,6 @@ export async function appendStepSummary(markdown: string, env: NodeJS.ProcessEnv
   }
 }
 
-/** In GitHub Actions, a command's markdown report goes to the job summary and its annotations to stderr. */
-export async function reportToGitHub(markdown: string, annotations: readonly Annotation[]): Promise<void> {
-  await appendStepSummary(markdown);
-  process.stderr.write(errorAnnotations(annotations));
-}
-
 /** What `summary` and `compare` hand to GitHub at the end of a run. */
 export interface GitHubReport {
   report: GateReport;

@@ -43,8 +43,8 @@ export type BaselineChoice =
  */
 export type PromptsStatus = { available: true } | { available: false; note: string };
 
-/** The category of prompts without one. Reports show it as their own group, named "uncategorised". */
-export const UNCATEGORISED = null;
+/** How every report names the group of prompts without a category (`category: null` in the model). */
+export const UNCATEGORISED_LABEL = 'uncategorised';
 
 /** One category's figures. `category` is null for the prompts without one. */
 export interface CategoryFigures {

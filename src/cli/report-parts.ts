@@ -1,9 +1,9 @@
 /** Wording every format of the gate reports shares: category names, runs, how the baseline was chosen. */
-import type { CompareReport, RunInfo } from './report-model.js';
+import { UNCATEGORISED_LABEL, type CompareReport, type RunInfo } from './report-model.js';
 
 /** A category's name in a report; prompts without one are a group of their own. */
 export function categoryLabel(category: string | null | undefined): string {
-  return category ?? 'uncategorised';
+  return category ?? UNCATEGORISED_LABEL;
 }
 
 /** A run as a sentence names it: `name (uuid)`, or the uuid alone (server text: the caller escapes it). */

@@ -6,7 +6,8 @@
 import type { ResponseCounts } from 'aymara-ai/analysis';
 import { formatChange } from '../compare-report.js';
 import { clip, escapeHTML, plain, svgText } from './escape.js';
-import { changeClass, OVERALL_LABEL, rateWithCounts, UNCATEGORISED_LABEL, type FigureRow } from './figures.js';
+import { changeClass, OVERALL_LABEL, rateWithCounts, type FigureRow } from './figures.js';
+import { UNCATEGORISED_LABEL } from '../report-model.js';
 
 /** More bars than this would make a chart no one reads; the table below it has every category. */
 export const CHART_CATEGORIES = 30;

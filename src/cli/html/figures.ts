@@ -13,7 +13,6 @@ export interface FigureRow {
   change?: number | null | undefined;
 }
 
-export const UNCATEGORISED_LABEL = 'uncategorised';
 /** Characters of a category name shown in the table and the group headings; json has the whole name. */
 export const CATEGORY_CHARS = 200;
 export const OVERALL_LABEL = 'All prompts';

@@ -9,7 +9,8 @@
  */
 import type { CaseOutcome } from 'aymara-ai/analysis';
 import type { ComparedPrompt, PromptCase } from '../report-model.js';
-import { CATEGORY_CHARS, UNCATEGORISED_LABEL } from './figures.js';
+import { CATEGORY_CHARS } from './figures.js';
+import { UNCATEGORISED_LABEL } from '../report-model.js';
 import { block, clip, escapeHTML, inline } from './escape.js';
 
 /** Prompts shown per category group; the rest are counted. */

@@ -1,7 +1,8 @@
 /** The chart's figures as a table: what a screen reader reads, and where anyone checks a figure. */
 import { formatChange } from '../compare-report.js';
 import { escapeHTML, inline } from './escape.js';
-import { CATEGORY_CHARS, changeClass, OVERALL_LABEL, rateWithCounts, UNCATEGORISED_LABEL, type FigureRow } from './figures.js';
+import { CATEGORY_CHARS, changeClass, OVERALL_LABEL, rateWithCounts, type FigureRow } from './figures.js';
+import { UNCATEGORISED_LABEL } from '../report-model.js';
 
 /** At most this many category rows in the table; the json report has them all. */
 export const TABLE_CATEGORIES = 200;
