@@ -68,7 +68,7 @@ function buildRows(results) {
 
   const n = results.network;
   if (n?.checks) {
-    for (const scenario of ['listing', 'cold'])
+    for (const scenario of ['listing', 'cpu', 'cold'])
       for (const c of n.checks.filter((x) => x.scenario === scenario)) check('network', c.what, c.value, c.target, c.pass);
   } else if (n) failed('network', 'real network: SDK vs fetch loop and ideal; one cold page', 'see bench/network.mjs', n.error);
 
