@@ -15,11 +15,11 @@ const shared = {
   treeshake: true,
 } as const;
 
-/** The edge build takes undici.edge.ts for undici.ts: no computed `import()` in a Worker bundle. */
-const edgeUndici: Plugin = {
-  name: 'edge-undici',
+/** The edge build takes undici.edge.ts for undici.ts and schema-compiler.edge.ts for schema-compiler.ts: no computed `import()` in a Worker bundle. */
+const edgeModules: Plugin = {
+  name: 'edge-modules',
   setup(build) {
-    build.onResolve({ filter: /\/undici\.js$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.replace(/\.js$/, '.edge.ts')) }));
+    build.onResolve({ filter: /\/(undici|schema-compiler)\.js$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.replace(/\.js$/, '.edge.ts')) }));
   },
 };
 
@@ -33,6 +33,9 @@ const bundled = ['p-retry', 'is-network-error', 'zod'];
 
 export default defineConfig([
   { ...shared, format: 'esm', clean: true, noExternal: bundled },
+  // zod's compiler, in a file of its own that the SDK loads only when a schema is used often (schema-compiler.ts); the
+  // CommonJS build loads this same file.
+  { ...shared, entry: { 'zod-compiler': 'src/core/zod-compiler.ts' }, format: 'esm', dts: false, noExternal: bundled },
   // esbuild writes the CommonJS build itself (and tree-shakes it, as it bundles). With tsup's `treeshake`, rollup
   // would convert esbuild's ESM output to CommonJS instead, with no way to give it `output.exports`, and warn that
   // the entry has named and default exports together: `require('aymara-ai')` has both `.AymaraAI` and `.default`
@@ -48,7 +51,7 @@ export default defineConfig([
     sourcemap: true,
     dts: false,
     treeshake: true,
-    esbuildPlugins: [edgeUndici],
+    esbuildPlugins: [edgeModules],
   },
   // The bin uses the SDK through its public face: `aymara-ai` resolves to the package itself at run time.
   {

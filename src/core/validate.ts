@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { closestName, normalizeName } from '../internal/closest-name.js';
 import { AymaraInputError, AymaraResponseValidationError, type ValidationIssue } from './errors.js';
+import { schemaFor } from './schema-compiler.js';
 
 /** Any zod schema (classic or mini). */
 type Schema = z.core.$ZodType;
@@ -111,7 +112,7 @@ export function parseBody<S extends Schema>(schema: S, body: string, status: num
   } catch (cause) {
     throw new AymaraResponseValidationError(`Response body is not valid JSON (${where})`, { path: '$', status, requestId, cause });
   }
-  const result = z.safeParse(schema, json);
+  const result = z.safeParse(schemaFor(schema), json);
   if (result.success) {
     if (mayHoldProtoKey(body)) keepProtoKeys(json, result.data);
     return result.data;
