@@ -1,6 +1,5 @@
 import { APIPromise, requestIdOf } from './core/api-promise.js';
 import { authMiddleware } from './core/auth.js';
-import { captureCallSite, withCallSite, type CallSite } from './core/call-site.js';
 import { checkRequestOptions, resolveConfig, type ClientOptions, type RequestOptions, type ResolvedConfig } from './core/config.js';
 import { resolvePath, type Endpoint, type ListEndpoint } from './core/endpoint.js';
 import { redact } from './core/errors.js';
@@ -40,8 +39,6 @@ interface Call {
   /** Extra parameters (`defaultQuery`, then the call's `query`), sent as they are. */
   extra: Readonly<Record<string, unknown>>;
   options: RequestOptions | undefined;
-  /** Where the caller made the call: its frames end the stack of any error the call rejects with. */
-  site: CallSite | undefined;
 }
 
 /**
@@ -145,13 +142,13 @@ export class AymaraAI implements AsyncDisposable {
   _request<T>(endpoint: Endpoint<T>, options: RequestOptions | undefined): APIPromise<T> {
     let call: Call;
     try {
-      call = this.#prepare(endpoint, options, captureCallSite(this._request));
+      call = this.#prepare(endpoint, options);
     } catch (error) {
       return new APIPromise<T>(Promise.reject(error), () => {
         throw error;
       });
     }
-    return new APIPromise<T>(this.#send(call), (response) => this.#parse(endpoint, response, call.site));
+    return new APIPromise<T>(this.#send(call), (response) => this.#parse(endpoint, response));
   }
 
   /** @internal */
@@ -161,7 +158,7 @@ export class AymaraAI implements AsyncDisposable {
   ): PagePromise<OffsetPage<Item, Body>> {
     let call: Call;
     try {
-      call = this.#prepare(endpoint, options, captureCallSite(this._requestPage));
+      call = this.#prepare(endpoint, options);
     } catch (error) {
       return requestList<Item, Body>({
         params: {},
@@ -176,22 +173,18 @@ export class AymaraAI implements AsyncDisposable {
       params: call.params,
       concurrency: options?.pageConcurrency ?? this.pageConcurrency,
       send: (params, signal, onRetry) => this.#send({ ...call, params }, signal, { onRetry }),
-      parse: (response) => this.#parse(endpoint, response, call.site),
+      parse: (response) => this.#parse(endpoint, response),
     });
   }
 
-  #parse<T>(endpoint: Endpoint<T>, response: AymaraResponse, site: CallSite | undefined): T {
+  #parse<T>(endpoint: Endpoint<T>, response: AymaraResponse): T {
     // A request id is quoted in the error; a server that echoes the key there must not put it in one.
     const requestId = requestIdOf(response);
-    try {
-      return parseBody(endpoint.responseSchema, response.body, response.status, requestId && redact(requestId, this.#secrets));
-    } catch (error) {
-      throw withCallSite(error, site);
-    }
+    return parseBody(endpoint.responseSchema, response.body, response.status, requestId && redact(requestId, this.#secrets));
   }
 
   /** Checks what the caller gave (nothing is sent when something is wrong) and resolves it into a call. */
-  #prepare(endpoint: Endpoint<unknown>, options: RequestOptions | undefined, site: CallSite | undefined): Call {
+  #prepare(endpoint: Endpoint<unknown>, options: RequestOptions | undefined): Call {
     const path = resolvePath(endpoint.path);
     checkRequestOptions(options);
     // An extra parameter that the endpoint types (a `workspace_uuid` in defaultQuery, say) is checked like the typed
@@ -206,7 +199,7 @@ export class AymaraAI implements AsyncDisposable {
     const given = endpoint.params ?? {};
     const merge = typeof given === 'object' && !Array.isArray(given) && Object.keys(fromExtra).length > 0;
     const params = checkParams(endpoint.paramsSchema, merge ? { ...fromExtra, ...given } : given) as Record<string, unknown>;
-    return { method: endpoint.method, path, params, extra, options, site };
+    return { method: endpoint.method, path, params, extra, options };
   }
 
   /**
@@ -215,29 +208,25 @@ export class AymaraAI implements AsyncDisposable {
    */
   #send(call: Call, pageSignal?: AbortSignal, hooks?: RetryHooks): Promise<AymaraResponse> {
     const { options } = call;
-    return this.#lifecycle
-      .run([options?.signal, pageSignal], (signal) => {
-        const headers = options?.headers ? { ...this.#headers, ...lowerCaseKeys(options.headers) } : { ...this.#headers };
-        // Nothing is sent once the client is closed, a retry whose wait ended in the meantime included.
-        const attempt: Next = (request) => {
-          const closed = this.#lifecycle.closedError();
-          return closed ? Promise.reject(closed) : this.#attempt(request);
-        };
-        const request = {
-          method: call.method,
-          // Extra parameters first, so the typed (checked) ones win.
-          url: `${this.baseURL}${call.path}${queryString({ ...call.extra, ...call.params })}`,
-          headers,
-          signal,
-          timeout: options?.timeout ?? this.timeout,
-          maxRetries: options?.maxRetries ?? this.maxRetries,
-          attempt: 1,
-        };
-        return sendFollowingRedirects(request, (r) => sendWithRetries(r, attempt, this.#log, hooks), this.#config.origin, this.#secrets);
-      })
-      .catch((error: unknown) => {
-        throw withCallSite(error, call.site);
-      });
+    return this.#lifecycle.run([options?.signal, pageSignal], (signal) => {
+      const headers = options?.headers ? { ...this.#headers, ...lowerCaseKeys(options.headers) } : { ...this.#headers };
+      // Nothing is sent once the client is closed, a retry whose wait ended in the meantime included.
+      const attempt: Next = (request) => {
+        const closed = this.#lifecycle.closedError();
+        return closed ? Promise.reject(closed) : this.#attempt(request);
+      };
+      const request = {
+        method: call.method,
+        // Extra parameters first, so the typed (checked) ones win.
+        url: `${this.baseURL}${call.path}${queryString({ ...call.extra, ...call.params })}`,
+        headers,
+        signal,
+        timeout: options?.timeout ?? this.timeout,
+        maxRetries: options?.maxRetries ?? this.maxRetries,
+        attempt: 1,
+      };
+      return sendFollowingRedirects(request, (r) => sendWithRetries(r, attempt, this.#log, hooks), this.#config.origin, this.#secrets);
+    });
   }
 
   /** Shown by `console.log(client)` and `util.inspect`: the settings, never the key. */

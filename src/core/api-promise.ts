@@ -1,3 +1,4 @@
+import { handOver } from './call-site.js';
 import type { AymaraResponse } from './pipeline.js';
 
 /** What `.withResponse()` gives: the parsed data, the HTTP response and the request id. */
@@ -38,6 +39,7 @@ export class APIPromise<T> implements PromiseLike<T> {
   readonly #response: Promise<AymaraResponse>;
   readonly #parse: (response: AymaraResponse) => T;
   #parsed: Promise<WithResponse<T>> | undefined;
+  #data: Promise<T> | undefined;
 
   /** @internal */
   constructor(response: Promise<AymaraResponse>, parse: (response: AymaraResponse) => T) {
@@ -48,11 +50,15 @@ export class APIPromise<T> implements PromiseLike<T> {
 
   /** The raw HTTP response of a successful call, its body unread and unparsed. Error statuses still reject. */
   asResponse(): Promise<Response> {
-    return this.#response.then(toWebResponse);
+    return handOver(this.#response.then(toWebResponse));
   }
 
   /** The parsed data with the HTTP response and the request id. */
   withResponse(): Promise<WithResponse<T>> {
+    return handOver(this.#withResponse());
+  }
+
+  #withResponse(): Promise<WithResponse<T>> {
     return (this.#parsed ??= this.#response.then((response) => {
       const data = this.#parse(response);
       let web: Response | undefined;
@@ -71,7 +77,9 @@ export class APIPromise<T> implements PromiseLike<T> {
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return this.withResponse().then(onfulfilled ? (r) => onfulfilled(r.data) : (r) => r.data as unknown as R1, onrejected);
+    // The caller's handlers go straight on the handed-over promise: that is the link by which an error's stack finds the
+    // caller's `await` (see call-site.ts).
+    return handOver((this.#data ??= this.#withResponse().then((r) => r.data))).then(onfulfilled, onrejected);
   }
 
   /** As `Promise.prototype.catch`, on the data. */

@@ -1,5 +1,5 @@
 import { AymaraAbortError, AymaraError } from './errors.js';
-import { abortError, linkSignals, nextTurn, untilAborted } from './signals.js';
+import { abortError, linkSignals, nextTurn } from './signals.js';
 import { OwnConnections } from './transport.js';
 
 const isSignal = (signal: AbortSignal | undefined): signal is AbortSignal => signal !== undefined;
@@ -23,12 +23,17 @@ export class Lifecycle {
   /** This lifecycle's close signal and its ancestors'. */
   readonly #closedBy: readonly AbortSignal[];
   readonly #fetchesClosedBy: readonly AbortSignal[];
+  /** This lifecycle and its ancestors: a call is rejected by the close of any of them. */
+  readonly #chain: readonly Lifecycle[];
+  /** How to reject each call in flight, of this client or of one made from it: close() rejects them all at once. */
+  readonly #calls = new Set<(reason: unknown) => void>();
 
   constructor(parent?: Lifecycle) {
     this.connections = parent?.connections ?? new OwnConnections();
     this.#ownsConnections = parent === undefined;
     this.#closedBy = [this.#closing.signal, ...(parent ? parent.#closedBy : [])];
     this.#fetchesClosedBy = [this.#closingFetches.signal, ...(parent ? parent.#fetchesClosedBy : [])];
+    this.#chain = [this, ...(parent ? parent.#chain : [])];
   }
 
   /** Why nothing may be sent any more, once this client or an ancestor was closed. */
@@ -45,9 +50,24 @@ export class Lifecycle {
     if (this.closedError()) return Promise.reject(new AymaraError('The client is closed: create a new AymaraAI to send more requests'));
     const { signal, unlink } = linkSignals([...this.#fetchesClosedBy, ...signals].filter(isSignal));
     const working = work(signal);
-    // Unlinked when the work is over (not when close() rejects the call): the fetches in flight still hear it.
-    working.then(unlink, unlink);
-    return untilAborted(working, this.#closedBy);
+    return new Promise<T>((resolve, reject) => {
+      for (const lifecycle of this.#chain) lifecycle.#calls.add(reject);
+      // Unlinked when the work is over (not when close() rejects the call): the fetches in flight still hear it.
+      const done = () => {
+        unlink();
+        for (const lifecycle of this.#chain) lifecycle.#calls.delete(reject);
+      };
+      working.then(
+        (value) => {
+          done();
+          resolve(value);
+        },
+        (error: unknown) => {
+          done();
+          reject(error);
+        },
+      );
+    });
   }
 
   /** Rejects every call in flight, then aborts their fetches, then closes the connections this client opened. */
@@ -55,6 +75,7 @@ export class Lifecycle {
     if (!this.#closing.signal.aborted) {
       const reason = new AymaraAbortError('Request aborted: the client was closed');
       this.#closing.abort(reason);
+      for (const reject of this.#calls) reject(reason);
       await nextTurn();
       this.#closingFetches.abort(reason);
     }

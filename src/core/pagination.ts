@@ -1,4 +1,5 @@
 import { APIPromise } from './api-promise.js';
+import { handOver, withCaller } from './call-site.js';
 import { AymaraError } from './errors.js';
 
 /** The body of one page of a limit/offset list: its items and the list's total. */
@@ -65,7 +66,7 @@ export class OffsetPage<Item, Body extends OffsetPageBody<Item> = OffsetPageBody
   /** Fetches the page after this one. Throws `AymaraError` when there is none (check `hasNextPage()`). */
   async getNextPage(): Promise<OffsetPage<Item, Body>> {
     if (!this.hasNextPage()) throw new AymaraError('No next page: check hasNextPage() first');
-    return this.#list.load({ offset: this.offset + this.items.length });
+    return handOver(this.#list.load({ offset: this.offset + this.items.length }));
   }
 
   /** This page and every page after it, fetched ahead with up to `pageConcurrency` in flight, in order. */
@@ -132,6 +133,8 @@ function itemsOf<Item>(pages: AsyncGenerator<{ readonly items: readonly Item[] }
   let index = 0;
   /** The last call still waiting for a page, if any: later calls go after it. */
   let waiting: Promise<IteratorResult<Item, undefined>> | undefined;
+  /** How many such calls were made: a call that ends as the last one made clears `waiting`. */
+  let calls = 0;
 
   const advance = async (): Promise<IteratorResult<Item, undefined>> => {
     // Once the pages are done (or returned) their generator answers `done` at once, every time.
@@ -144,16 +147,24 @@ function itemsOf<Item>(pages: AsyncGenerator<{ readonly items: readonly Item[] }
     return { done: false, value: items[index++] as Item };
   };
 
+  // The promise of this async function is what the caller awaits, with no other reaction on it: that lets an error's
+  // stack find the caller's code (see call-site.ts). Its bookkeeping is inside it for the same reason.
+  async function step(previous: Promise<unknown> | undefined, call: number): Promise<IteratorResult<Item, undefined>> {
+    try {
+      if (previous) await previous.then(undefined, () => undefined);
+      return await advance();
+    } catch (error) {
+      throw withCaller(error, step);
+    } finally {
+      if (call === calls) waiting = undefined;
+    }
+  }
+
   const iterator: AsyncIterableIterator<Item, undefined> = {
     next() {
       if (waiting === undefined && index < items.length) return Promise.resolve({ done: false, value: items[index++] as Item });
-      const call: Promise<IteratorResult<Item, undefined>> = waiting ? waiting.then(advance, advance) : advance();
-      waiting = call;
-      const settle = () => {
-        if (waiting === call) waiting = undefined;
-      };
-      call.then(settle, settle);
-      return call;
+      waiting = step(waiting, ++calls);
+      return waiting;
     },
     // `break` or a throw in a `for await` body: stop, which aborts the pages in flight.
     async return() {
@@ -238,7 +249,11 @@ async function* iteratePages<Item, Body extends OffsetPageBody<Item>>(
       }
       const head = queue.shift();
       if (!head) return;
-      page = await head.promise;
+      try {
+        page = await head.promise;
+      } catch (error) {
+        throw withCaller(error, iteratePages);
+      }
       // Clean pages are those asked for since the last drop that met no 429 themselves.
       if (!rateLimitedPages.has(page) && head.epoch === drops && limit < concurrency && ++cleanPages >= CLEAN_PAGES_PER_STEP) {
         limit += 1;

@@ -7,25 +7,6 @@ export function abortError(signal: AbortSignal): AymaraAbortError {
 }
 
 /**
- * `work`, or the reason of the first of `signals` to fire, as soon as it fires: a `fetch` that ignores its signal
- * (or a body that never ends) cannot outlive the deadline, the caller's abort or `close()`. Its listeners are
- * removed once it settles, so long-lived signals gather nothing.
- */
-export function untilAborted<T>(work: Promise<T>, signals: AbortSignal | readonly AbortSignal[] | undefined): Promise<T> {
-  const { signal, unlink } = linkSignals([signals ?? []].flat());
-  if (!signal) return work;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    void work.then(resolve, reject).finally(() => {
-      signal.removeEventListener('abort', onAbort);
-      unlink();
-    });
-  });
-}
-
-/**
  * One signal that fires when any of `signals` does, with its reason, and `unlink()` to detach it from them all when
  * the call is over. Not `AbortSignal.any`: on Node 22 each signal it makes stays alive as long as its sources, so a
  * caller's long-lived signal, or a parent client's close signal, would gather one per call.

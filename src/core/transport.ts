@@ -3,8 +3,8 @@ import { AymaraAbortError, AymaraConnectionError, AymaraInputError, AymaraRespon
 import { isHeaderName, isHeaderValue, SECRET_HEADERS } from './headers.js';
 import type { FetchLike, ProxyRoute } from './types.js';
 import type { Log } from './log.js';
-import type { AymaraRequest, Next } from './pipeline.js';
-import { nextTurn, untilAborted } from './signals.js';
+import type { AymaraRequest, AymaraResponse, Next } from './pipeline.js';
+import { nextTurn } from './signals.js';
 import { loadUndici } from './undici.js';
 import { headerRecord } from '../internal/headers.js';
 
@@ -45,6 +45,12 @@ export interface TransportOptions {
   /** Why nothing may be sent any more (the client was closed), checked at the last moment before each fetch. */
   closedReason?: (() => Error | undefined) | undefined;
 }
+
+/**
+ * Settles a turn of the event loop after the last body ended, when its connection is back in its pool. Shared by
+ * every client: the global fetch's pool is the process's, and a client made by `withOptions()` shares its parent's.
+ */
+let returning: Promise<void> | undefined;
 
 // Methods a dead keep-alive connection may be replayed for: sending them twice changes nothing.
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
@@ -107,6 +113,7 @@ export function createTransport(options: TransportOptions): Next {
     return (url, init) => undici.fetch(url, { ...(init as object), dispatcher }) as unknown as Promise<Response>;
   };
 
+  /** Sends the request; a request that met a dead kept-alive connection is sent once more (see `deadConnection`). */
   const fetchOnce = async (fetchFn: FetchLike, request: AymaraRequest): Promise<Response> => {
     const init: RequestInit = {
       method: request.method,
@@ -119,7 +126,7 @@ export function createTransport(options: TransportOptions): Next {
       // A call made just before close() in the same tick reaches this point after it: it must not be sent.
       const closed = options.closedReason?.();
       if (closed) throw closed;
-      return untilAborted(fetchFn(request.url, init), request.signal);
+      return fetchFn(request.url, init);
     };
     try {
       return await go();
@@ -132,29 +139,39 @@ export function createTransport(options: TransportOptions): Next {
     }
   };
 
+  /** The request sent and its answer read whole: the status, the headers and the body as text. */
+  const exchange = async (fetchFn: FetchLike, request: AymaraRequest): Promise<AymaraResponse> => {
+    const response = await fetchOnce(fetchFn, request);
+    if (response.status < 200 || response.status > 599) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new AymaraConnectionError(`Status ${response.status} is not a final HTTP response (${request.method} ${new URL(request.url).origin})`);
+    }
+    const body = await readBody(response, options.maxResponseSize, request);
+    if (!/\bclose\b/i.test(response.headers.get('connection') ?? '')) idle = Math.min(idle + 1, peak);
+    return { status: response.status, headers: headerRecord(response.headers), body };
+  };
+
   const send: Next = async (request) => {
-    let response: Response;
-    let body: string;
     peak = Math.max(peak, ++inFlight);
     try {
       const fetchFn = await (resolved ??= resolveFetch());
-      response = await fetchOnce(fetchFn, request);
-      if (response.status < 200 || response.status > 599) {
-        await response.body?.cancel().catch(() => undefined);
-        throw new AymaraConnectionError(`Status ${response.status} is not a final HTTP response (${request.method} ${new URL(request.url).origin})`);
+      if (returning) {
+        await returning;
+        if (request.signal?.aborted) throw request.signal.reason;
       }
-      body = await untilAborted(readBody(response, options.maxResponseSize, request), request.signal);
-      if (!/\bclose\b/i.test(response.headers.get('connection') ?? '')) idle = Math.min(idle + 1, peak);
-      // fetch hands the connection back to its pool a turn of the event loop after the body ends. Without this wait
-      // a caller that sends its next request at once (a paginator, a loop) finds the connection still busy and opens
-      // another one: a TCP and TLS handshake, and more connections than requests in flight.
-      await nextTurn();
+      const response = await exchange(fetchFn, request);
+      // fetch hands the connection back to its pool a turn of the event loop after the body ends. A request sent
+      // before then (the next page, a loop's next call) would find it busy and open another connection: a TCP and TLS
+      // handshake, and more connections than requests in flight. So requests wait for that turn; the answer does not.
+      returning ??= nextTurn().then(() => {
+        returning = undefined;
+      });
+      return response;
     } catch (error) {
       throw transportError(request, error);
     } finally {
       inFlight -= 1;
     }
-    return { status: response.status, headers: headerRecord(response.headers), body };
   };
 
   return send;

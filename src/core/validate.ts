@@ -59,7 +59,7 @@ export function checkPathParam(name: string, value: unknown): string {
  */
 export function checkParams<S extends ParamsSchema>(schema: S, params: unknown): z.output<S> {
   if (params === undefined || params === null) params = {};
-  const result = z.safeParse(schema, params);
+  const result = z.safeParse(schemaFor(schema), params);
   if (result.success) return result.data;
   const issues = result.error.issues;
   // An unknown name first: a misspelt parameter is the likeliest cause of everything else.

@@ -4,6 +4,7 @@
 const assert = require('node:assert/strict');
 const aymara = require('aymara-ai');
 const { generateResponses, startMockServer } = require('aymara-ai/testing');
+const { checkRepeatedParses } = require('./repeated-parses.cjs');
 
 const { AymaraAI, NotFoundError, VERSION } = aymara;
 const RUN = '3f1c9a52-consumer-cjs';
@@ -42,6 +43,10 @@ async function main() {
     await client.close();
     globalFetch.restore();
     const connections = new Set(server.api.requests.map((request) => request.connection)).size;
+    const requests = server.api.requests.length;
+
+    // The same pages parsed again and again, as zod's compiled parser takes over: nothing may change.
+    const repeatedParses = await checkRepeatedParses(AymaraAI, server, RUN);
     console.log(
       JSON.stringify({
         consumer: 'cjs',
@@ -50,9 +55,10 @@ async function main() {
         firstPage: page.items.length,
         count: page.count,
         iterated: seen.size,
-        requests: server.api.requests.length,
+        requests,
         globalFetchCalls: globalFetch.calls,
         connections,
+        repeatedParses,
       }),
     );
   } finally {

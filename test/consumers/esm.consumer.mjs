@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import AymaraAIDefault, { AymaraAI, NotFoundError, VERSION } from 'aymara-ai';
 import { generateResponses, startMockServer } from 'aymara-ai/testing';
+import { checkRepeatedParses } from './repeated-parses.cjs';
 
 const RUN = '3f1c9a52-consumer-esm';
 const TOTAL = 250;
@@ -59,6 +60,8 @@ try {
     await agent.close(); // the client leaves a dispatcher it was given open
     dispatcher = { iterated, requests: server.api.requests.length - requests, globalFetchCalls: watched.calls };
   }
+  // The same pages parsed again and again, as zod's compiled parser takes over: nothing may change.
+  const repeatedParses = await checkRepeatedParses(AymaraAI, server, RUN);
   console.log(
     JSON.stringify({
       consumer: 'esm',
@@ -71,6 +74,7 @@ try {
       globalFetchCalls: globalFetch.calls,
       connections,
       dispatcher,
+      repeatedParses,
     }),
   );
 } finally {

@@ -54,6 +54,55 @@ describe.each(BACKENDS)('the caller in an error stack, against the $name', ({ st
     expect((paged as Error).stack).toContain('countEveryResponse');
   });
 
+  it('so does an error through withResponse(), asResponse(), getNextPage() and iterPages()', async () => {
+    async function readWithHeaders(uuid: string) {
+      return await client.evals.runs.get(uuid).withResponse();
+    }
+    async function forwardRaw(uuid: string) {
+      return await client.evals.runs.get(uuid).asResponse();
+    }
+    async function turnThePage() {
+      const first = await client.evals.runs.listResponses('run-1', { limit: 100 });
+      return await first.getNextPage();
+    }
+    async function walkPageByPage() {
+      let pages = 0;
+      for await (const _ of client.evals.runs.listResponses('run-1', { limit: 100 }).iterPages()) pages += 1;
+      return pages;
+    }
+    for (const [caller, run] of [
+      ['readWithHeaders', () => readWithHeaders('no-such-run')],
+      ['forwardRaw', () => forwardRaw('no-such-run')],
+    ] as const) {
+      const error = await rejectionOf(run());
+      expect(error).toBeInstanceOf(NotFoundError);
+      expect((error as Error).stack).toContain(caller);
+    }
+    backend.api.inject({ status: 500, headers: { 'retry-after-ms': '1' }, match: { offset: 100 } });
+    const next = await rejectionOf(turnThePage());
+    expect(next).toBeInstanceOf(InternalServerError);
+    expect((next as Error).stack).toContain('turnThePage');
+    const paged = await rejectionOf(walkPageByPage());
+    expect(paged).toBeInstanceOf(InternalServerError);
+    expect((paged as Error).stack).toContain('walkPageByPage');
+  });
+
+  it('a call that succeeds captures no stack: the frames are found only when an error is handed over', async () => {
+    const captures: unknown[] = [];
+    const original = Error.captureStackTrace;
+    Error.captureStackTrace = (target: object, below?: Parameters<typeof original>[1]) => {
+      captures.push(target);
+      original(target, below);
+    };
+    try {
+      await loadNightlyReport('run-1');
+      expect(await countEveryResponse()).toBe(250);
+    } finally {
+      Error.captureStackTrace = original;
+    }
+    expect(captures).toEqual([]);
+  });
+
   it('close() rejects every call with one error whose stack gains one call site, not one per call', async () => {
     const closing = backend.client();
     backend.api.inject({ latencyMs: 5_000 });

@@ -77,16 +77,16 @@ function cases(name: SchemaName, body: Record<string, unknown>): [string, unknow
     );
   }
   if (name === 'EvalScoredResponsesPageSchema') {
-    const withItem = (edit: Record<string, unknown>, drop: string[] = []) => {
+    const withItem = (edit: Record<string, unknown>, withoutPromptUUID = false) => {
       const copy = clone(body);
       const item = itemsOf(copy)[3] as Record<string, unknown>;
-      for (const key of drop) delete item[key];
+      if (withoutPromptUUID) delete item.prompt_uuid;
       Object.assign(item, edit);
       return copy;
     };
     out.push(
       ['defaults to fill (only prompt_uuid)', { items: [{ prompt_uuid: 'p' }], count: 1 }],
-      ['a missing prompt_uuid', withItem({}, ['prompt_uuid'])],
+      ['a missing prompt_uuid', withItem({}, true)],
       ['turn_number 1.5', withItem({ turn_number: 1.5 })],
       ['turn_number 2^53 + 2 (an integer, not range-checked)', withItem({ turn_number: 2 ** 53 + 2 })],
       ['turn_number as a string', withItem({ turn_number: '2' })],
@@ -111,7 +111,12 @@ function cases(name: SchemaName, body: Record<string, unknown>): [string, unknow
       ],
       ['a history entry without updated_at', withItem({ update_history: [{ answer_history_uuid: 'h' }] })],
       ['a user without feature_flags', withItem({ manually_updated_by: { email: 'a@b.c', is_admin: false, is_impersonating: false } })],
-      ['org_admin_emails with a number', withItem({ manually_updated_by: { email: 'a', is_admin: true, is_impersonating: false, feature_flags: { enable_dashboard: false }, org_admin_emails: ['x', 3] } })],
+      [
+        'org_admin_emails with a number',
+        withItem({
+          manually_updated_by: { email: 'a', is_admin: true, is_impersonating: false, feature_flags: { enable_dashboard: false }, org_admin_emails: ['x', 3] },
+        }),
+      ],
     );
   }
   if (name === 'EvalRunSchema') out.push(['an unknown status', { ...body, status: 'archived' }], ['status missing', { ...body, status: undefined }]);
@@ -166,7 +171,7 @@ describe.each(Object.keys(BUILDS) as (keyof typeof BUILDS)[])('compiled and runt
       try {
         expectAgreement(schema, compiled, input);
       } catch (error) {
-        throw new Error(`${name}, ${label}: ${(error as Error).message}`);
+        throw new Error(`${name}, ${label}: ${(error as Error).message}`, { cause: error });
       }
     }
   });
@@ -188,7 +193,7 @@ describe('a client switches to the compiled parser mid-list, and nothing it retu
   const msw = setupServer();
   /** The body text each request gets, by offset. */
   let pages: Map<number, string>;
-  beforeAll(() => msw.listen({ onUnhandledRequest: 'error' }));
+  beforeAll(() => msw.listen({ onUnhandledFrame: 'error' }));
   afterAll(() => msw.close());
 
   const serve = () =>
