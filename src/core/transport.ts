@@ -9,16 +9,39 @@ import { loadUndici } from './undici.js';
 import { headerRecord } from '../internal/headers.js';
 
 /**
- * The connections a client opened itself (only a proxy agent: the global fetch's pool is the runtime's, and a
- * `dispatcher` or `fetch` you passed is yours). Clients made by `withOptions()` share their parent's.
+ * A client's use of connections: those it opened itself (only a proxy agent: the global fetch's pool is the
+ * runtime's, and a `dispatcher` or `fetch` you passed is yours), and whether one it used is on its way back to its
+ * pool. Clients made by `withOptions()` share their parent's.
  */
 export class OwnConnections {
   #agent: Dispatcher | undefined;
   #closed = false;
+  /** Whether a body ended in this turn of the event loop: fetch hands its connection back to the pool in the next. */
+  #returning = false;
+  #bodiesEnded = 0;
 
   /** The client's own agent for `route` (an `EnvHttpProxyAgent`, or a plain `Agent` that never proxies), created on first use. */
   agent(undici: NonNullable<Awaited<ReturnType<typeof loadUndici>>>, route: 'proxy' | 'direct'): Dispatcher {
     return (this.#agent ??= route === 'proxy' ? new undici.EnvHttpProxyAgent() : new undici.Agent());
+  }
+
+  /**
+   * Waits, when a body of this client (or of a client made from it) ended in this turn of the event loop, for the
+   * next: fetch hands a connection back to its pool a turn after its body ends, and a request sent before then (the
+   * next page, a loop's next call) would find it busy and open another one, a TCP and TLS handshake more. Each request
+   * waits on a timer of its own: never on one set by another call, which an edge runtime may drop with its request.
+   */
+  returned(): Promise<void> | undefined {
+    return this.#returning ? nextTurn() : undefined;
+  }
+
+  /** Notes that a body has ended: its connection is on its way back to the pool until the next turn. */
+  bodyEnded(): void {
+    const ended = ++this.#bodiesEnded;
+    this.#returning = true;
+    void nextTurn().then(() => {
+      if (ended === this.#bodiesEnded) this.#returning = false;
+    });
   }
 
   /** Closes what was opened; nothing can be opened after. */
@@ -45,12 +68,6 @@ export interface TransportOptions {
   /** Why nothing may be sent any more (the client was closed), checked at the last moment before each fetch. */
   closedReason?: (() => Error | undefined) | undefined;
 }
-
-/**
- * Settles a turn of the event loop after the last body ended, when its connection is back in its pool. Shared by
- * every client: the global fetch's pool is the process's, and a client made by `withOptions()` shares its parent's.
- */
-let returning: Promise<void> | undefined;
 
 // Methods a dead keep-alive connection may be replayed for: sending them twice changes nothing.
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
@@ -155,17 +172,14 @@ export function createTransport(options: TransportOptions): Next {
     peak = Math.max(peak, ++inFlight);
     try {
       const fetchFn = await (resolved ??= resolveFetch());
-      if (returning) {
-        await returning;
+      const returned = options.connections.returned();
+      if (returned) {
+        await returned;
         if (request.signal?.aborted) throw request.signal.reason;
       }
       const response = await exchange(fetchFn, request);
-      // fetch hands the connection back to its pool a turn of the event loop after the body ends. A request sent
-      // before then (the next page, a loop's next call) would find it busy and open another connection: a TCP and TLS
-      // handshake, and more connections than requests in flight. So requests wait for that turn; the answer does not.
-      returning ??= nextTurn().then(() => {
-        returning = undefined;
-      });
+      // The answer goes on at once; the next request waits for the connection (see `returned`).
+      options.connections.bodyEnded();
       return response;
     } catch (error) {
       throw transportError(request, error);
