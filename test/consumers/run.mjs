@@ -223,8 +223,8 @@ async function main() {
       continue;
     }
     const expect = `node ${tool.version}`;
-    record(row, 'esm', await runConsumer(tool.bin, ['esm.consumer.mjs'], consumers.esm.dir, expect));
-    record(row, 'cjs', await runConsumer(tool.bin, ['cjs.consumer.cjs'], consumers.cjs.dir, expect));
+    record(row, 'esm', await runConsumer(tool.bin, ['esm.consumer.mjs'], consumers.esm.dir, expect, { repeated: true }));
+    record(row, 'cjs', await runConsumer(tool.bin, ['cjs.consumer.cjs'], consumers.cjs.dir, expect, { repeated: true }));
     for (const [col, file, check] of [
       ['ts node16 esm', 'out/node16/main.js', 'node16'],
       ['ts node16 cjs', 'out/node16/main.cjs', 'node16'],
@@ -257,8 +257,8 @@ async function main() {
       continue;
     }
     const expect = `${row} ${tool.version}`;
-    record(row, 'esm', await runConsumer(tool.bin, args('esm.consumer.mjs'), consumers.esm.dir, expect, { env }));
-    record(row, 'cjs', await runConsumer(tool.bin, args('cjs.consumer.cjs'), consumers.cjs.dir, expect, { env }));
+    record(row, 'esm', await runConsumer(tool.bin, args('esm.consumer.mjs'), consumers.esm.dir, expect, { env, repeated: true }));
+    record(row, 'cjs', await runConsumer(tool.bin, args('cjs.consumer.cjs'), consumers.cjs.dir, expect, { env, repeated: true }));
   }
 
   // --- workerd --------------------------------------------------------------------------------------------------
@@ -401,7 +401,7 @@ async function typeCheck(tsDir, edgeDir) {
 const NODE_COLS = ['esm', 'cjs', 'ts node16 esm', 'ts node16 cjs', 'ts bundler', 'cli (npx)', 'esbuild bundle'];
 
 /** Runs one consumer script; it prints one JSON line describing what it did. */
-async function runConsumer(bin, args, cwd, expectRuntime, { env: extraEnv = {} } = {}) {
+async function runConsumer(bin, args, cwd, expectRuntime, { env: extraEnv = {}, repeated = false } = {}) {
   const run = await exec(bin, args, { cwd, env: childEnv(dirname(bin), extraEnv), timeoutMs: 60_000 });
   const output = `exit ${run.code}\n${tail(run.stdout, 5)}\n${tail(run.stderr, 20)}`;
   if (run.code !== 0) return { status: 'fail', detail: output };
@@ -422,8 +422,9 @@ async function runConsumer(bin, args, cwd, expectRuntime, { env: extraEnv = {} }
   const { dispatcher } = report;
   if (dispatcher && (dispatcher.iterated !== TOTAL || dispatcher.requests !== 3 || dispatcher.globalFetchCalls !== 0))
     problems.push(`with a dispatcher: ${JSON.stringify(dispatcher)}`);
-  // The same page parsed 12 times (the SDK moves to zod's compiled parser on the way where it can): checked in the consumer.
-  if (report.repeatedParses !== 12) problems.push(`repeated parses: ${report.repeatedParses}`);
+  // The ESM and CommonJS consumers parse the same pages 12 times (the SDK moves to zod's compiled parser on the way
+  // where it can); they check that nothing changes.
+  if (repeated && report.repeatedParses !== 12) problems.push(`repeated parses: ${report.repeatedParses}`);
   if (problems.length) return { status: 'fail', detail: problems.join('; ') };
   const viaDispatcher = dispatcher ? `; ${dispatcher.requests} more through a dispatcher` : '';
   return {
