@@ -1,27 +1,26 @@
 import { AymaraAbortError, AymaraError } from './errors.js';
-import { abortError, linkSignals, nextTurn } from './signals.js';
+import { linkSignals, nextTurn } from './signals.js';
 import { OwnConnections } from './transport.js';
 
 const isSignal = (signal: AbortSignal | undefined): signal is AbortSignal => signal !== undefined;
 
 /**
  * A client's life: the connections it opened, and `close()`. A client made by `withOptions()` has a child lifecycle:
- * it shares its parent's connections and is closed when any ancestor is. A child checks its ancestors' close signals
+ * it shares its parent's connections and is closed when any ancestor is. A child checks whether an ancestor is closed
  * on each call rather than listening to them, so a child made per request leaves nothing behind on its parent.
  */
 export class Lifecycle {
   /** The connections the client opened (shared with its children; closed by the client that opened them). */
   readonly connections: OwnConnections;
   readonly #ownsConnections: boolean;
-  /** Aborted by `close()`: every call rejects at once. */
-  readonly #closing = new AbortController();
+  /** Set by `close()`: what every call of this client, and of the clients made from it, rejects with. */
+  #closedReason: AymaraAbortError | undefined;
   /**
-   * Aborted a turn of the event loop after `#closing`: every fetch's signal includes it. Aborting a thousand fetches
-   * takes undici a while; the calls are rejected first, so none waits for the others' clean-up.
+   * Aborted a turn of the event loop after `close()` rejects the calls: every fetch's signal includes it. Aborting a
+   * thousand fetches takes undici a while; the calls are rejected first, so none waits for the others' clean-up.
    */
   readonly #closingFetches = new AbortController();
-  /** This lifecycle's close signal and its ancestors'. */
-  readonly #closedBy: readonly AbortSignal[];
+  /** This lifecycle's fetch-closing signal and its ancestors': every call's signal includes them. */
   readonly #fetchesClosedBy: readonly AbortSignal[];
   /** This lifecycle and its ancestors: a call is rejected by the close of any of them. */
   readonly #chain: readonly Lifecycle[];
@@ -31,15 +30,14 @@ export class Lifecycle {
   constructor(parent?: Lifecycle) {
     this.connections = parent?.connections ?? new OwnConnections();
     this.#ownsConnections = parent === undefined;
-    this.#closedBy = [this.#closing.signal, ...(parent ? parent.#closedBy : [])];
     this.#fetchesClosedBy = [this.#closingFetches.signal, ...(parent ? parent.#fetchesClosedBy : [])];
     this.#chain = [this, ...(parent ? parent.#chain : [])];
   }
 
   /** Why nothing may be sent any more, once this client or an ancestor was closed. */
   closedError(): AymaraAbortError | undefined {
-    const closed = this.#closedBy.find((signal) => signal.aborted);
-    return closed && abortError(closed);
+    for (const lifecycle of this.#chain) if (lifecycle.#closedReason) return lifecycle.#closedReason;
+    return undefined;
   }
 
   /**
@@ -72,9 +70,8 @@ export class Lifecycle {
 
   /** Rejects every call in flight, then aborts their fetches, then closes the connections this client opened. */
   async close(): Promise<void> {
-    if (!this.#closing.signal.aborted) {
-      const reason = new AymaraAbortError('Request aborted: the client was closed');
-      this.#closing.abort(reason);
+    if (!this.#closedReason) {
+      const reason = (this.#closedReason = new AymaraAbortError('Request aborted: the client was closed'));
       for (const reject of this.#calls) reject(reason);
       await nextTurn();
       this.#closingFetches.abort(reason);

@@ -139,9 +139,9 @@ function itemsOf<Item>(pages: AsyncGenerator<{ readonly items: readonly Item[] }
   const advance = async (): Promise<IteratorResult<Item, undefined>> => {
     // Once the pages are done (or returned) their generator answers `done` at once, every time.
     while (index >= items.length) {
-      const step = await pages.next();
-      if (step.done) return DONE;
-      items = step.value.items;
+      const result = await pages.next();
+      if (result.done) return DONE;
+      items = result.value.items;
       index = 0;
     }
     return { done: false, value: items[index++] as Item };
