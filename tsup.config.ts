@@ -23,13 +23,13 @@ const edgeModules: Plugin = {
   },
 };
 
-// The Node builds carry their own tree-shaken copy of zod/mini:
+// The Node builds carry their own tree-shaken copies of zod/mini and p-retry:
 // - installed, importing `zod/mini` loads every module of zod (its locales and JSON-schema tools included), a large part
 //   of a cold start; one file of only what the schemas use loads in a fraction of that;
 // - a bundler cannot tree-shake a `require('zod/mini')` and would carry all of zod's CommonJS build into a
-//   CommonJS consumer's bundle.
+//   CommonJS consumer's bundle; p-retry (and its one dependency) ship only as ESM.
 // The exported schemas remain zod schemas that zod's own functions take; the .d.ts files refer to the zod package.
-const bundled = ['zod'];
+const bundled = ['p-retry', 'is-network-error', 'zod'];
 
 export default defineConfig([
   { ...shared, format: 'esm', clean: true, noExternal: bundled },

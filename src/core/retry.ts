@@ -1,3 +1,4 @@
+import pRetry from 'p-retry';
 import { AymaraConnectionError } from './errors.js';
 import type { Log } from './log.js';
 import type { AymaraRequest, AymaraResponse, Next } from './pipeline.js';
@@ -13,6 +14,13 @@ const MAX_RETRY_AFTER_MS = 60_000;
 /** Retryable statuses: the status alone decides, whatever the error code says. */
 function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+/** Thrown inside p-retry to make it count a retryable response as a failed attempt. */
+class RetryableResponse extends Error {
+  constructor(readonly response: AymaraResponse) {
+    super(`status ${response.status}`);
+  }
 }
 
 /** The wait before retry number `retry` (from 1): exponential backoff with jitter. */
@@ -51,6 +59,8 @@ export function retryAfterDelay(headers: Readonly<Record<string, string>>, now: 
   return Number.isNaN(date) ? undefined : usable(Math.max(0, date - now));
 }
 
+const isRetryable = (error: unknown): boolean => error instanceof RetryableResponse || error instanceof AymaraConnectionError;
+
 /**
  * Whether a response is worth another attempt: for an error status, the server's `x-should-retry: true|false`
  * when it says so, else the status (408, 409, 429 and 5xx). A success or a redirect is an answer, never retried,
@@ -75,41 +85,39 @@ const RETRY_COUNT_HEADER = 'x-stainless-retry-count';
 
 /**
  * The retry stage, outermost in the pipeline: sends `request` through `attempt` (the rest of the pipeline) until it
- * succeeds, fails for good, or runs out of retries. Retried: a connection failure, and an answer `shouldRetryResponse`
- * accepts (the last attempt's answer is returned as it is, for the caller to turn into its error). Between attempts,
- * the backoff with jitter or the wait the server asked for; an abort ends a wait at once. Each attempt carries its
- * retry count.
+ * succeeds, fails for good, or runs out of retries. p-retry drives the attempts; the waits are ours (backoff with
+ * jitter, or what the server asked for), and an abort ends a wait at once. Each attempt carries its retry count.
  */
-export async function sendWithRetries(request: AymaraRequest, attempt: Next, log: Log, hooks: RetryHooks = {}): Promise<AymaraResponse> {
+export function sendWithRetries(request: AymaraRequest, attempt: Next, log: Log, hooks: RetryHooks = {}): Promise<AymaraResponse> {
   const { signal, maxRetries } = request;
-  try {
-    for (let attemptNumber = 1; ; attemptNumber++) {
-      if (signal?.aborted) throw abortError(signal);
-      let status: number | undefined;
-      let delay: number;
-      let reason: string;
-      try {
-        const response = await attempt({
-          ...request,
-          attempt: attemptNumber,
-          headers: { ...request.headers, [RETRY_COUNT_HEADER]: String(attemptNumber - 1) },
-        });
-        if (attemptNumber > maxRetries || !shouldRetryResponse(response)) return response;
-        status = response.status;
-        delay = retryAfterDelay(response.headers) ?? backoffDelay(attemptNumber);
-        reason = String(status);
-      } catch (error) {
-        if (!(error instanceof AymaraConnectionError) || attemptNumber > maxRetries) throw error;
-        delay = backoffDelay(attemptNumber);
-        reason = error.message;
-      }
-      delay = Math.round(delay);
-      hooks.onRetry?.(status);
-      log.write('warn', `${request.method} ${request.url} attempt ${attemptNumber} failed (${reason}); retrying in ${delay} ms`);
-      await sleep(delay, signal);
-    }
-  } catch (error) {
+  const wait = async (error: Error, failedAttempt: number): Promise<void> => {
+    const status = error instanceof RetryableResponse ? error.response.status : undefined;
+    const asked = error instanceof RetryableResponse ? retryAfterDelay(error.response.headers) : undefined;
+    const delay = Math.round(asked ?? backoffDelay(failedAttempt));
+    hooks.onRetry?.(status);
+    log.write('warn', `${request.method} ${request.url} attempt ${failedAttempt} failed (${status ?? error.message}); retrying in ${delay} ms`);
+    await sleep(delay, signal);
+    if (signal?.aborted) throw abortError(signal);
+  };
+  return pRetry(
+    async (attemptNumber) => {
+      const response = await attempt({ ...request, attempt: attemptNumber, headers: { ...request.headers, [RETRY_COUNT_HEADER]: String(attemptNumber - 1) } });
+      if (attemptNumber <= maxRetries && shouldRetryResponse(response)) throw new RetryableResponse(response);
+      return response;
+    },
+    {
+      retries: maxRetries,
+      minTimeout: 0,
+      factor: 1,
+      randomize: false,
+      signal,
+      shouldRetry: ({ error }) => isRetryable(error),
+      onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+        if (isRetryable(error) && retriesLeft > 0) await wait(error, attemptNumber);
+      },
+    },
+  ).catch((error: unknown) => {
     if (signal?.aborted) throw abortError(signal);
     throw error;
-  }
+  });
 }
