@@ -38,8 +38,8 @@ function toWebResponse(response: AymaraResponse): Response {
 export class APIPromise<T> implements PromiseLike<T> {
   readonly #response: Promise<AymaraResponse>;
   readonly #parse: (response: AymaraResponse) => T;
-  #parsed: Promise<WithResponse<T>> | undefined;
   #data: Promise<T> | undefined;
+  #withResponse: Promise<WithResponse<T>> | undefined;
 
   /** @internal */
   constructor(response: Promise<AymaraResponse>, parse: (response: AymaraResponse) => T) {
@@ -55,22 +55,28 @@ export class APIPromise<T> implements PromiseLike<T> {
 
   /** The parsed data with the HTTP response and the request id. */
   withResponse(): Promise<WithResponse<T>> {
-    return handOver(this.#withResponse());
+    return handOver(
+      (this.#withResponse ??= Promise.all([this.#response, this.#parsed()]).then(([response, data]) => {
+        let web: Response | undefined;
+        return {
+          data,
+          requestId: requestIdOf(response),
+          // Built only when read: most callers want the data alone.
+          get response() {
+            return (web ??= toWebResponse(response));
+          },
+        };
+      })),
+    );
   }
 
-  #withResponse(): Promise<WithResponse<T>> {
-    return (this.#parsed ??= this.#response.then((response) => {
-      const data = this.#parse(response);
-      let web: Response | undefined;
-      return {
-        data,
-        requestId: requestIdOf(response),
-        // Built only when read: most callers want the data alone.
-        get response() {
-          return (web ??= toWebResponse(response));
-        },
-      };
-    }));
+  /**
+   * The data, parsed once however it is asked for. Straight from the response, with no record around it: V8 may
+   * allocate a record made at the same place call after call in its old generation, and an old record holding a
+   * fresh page would keep every page alive until the next full collection.
+   */
+  #parsed(): Promise<T> {
+    return (this.#data ??= this.#response.then(this.#parse));
   }
 
   then<R1 = T, R2 = never>(
@@ -79,7 +85,7 @@ export class APIPromise<T> implements PromiseLike<T> {
   ): Promise<R1 | R2> {
     // The caller's handlers go straight on the handed-over promise: that is the link by which an error's stack finds the
     // caller's `await` (see call-site.ts).
-    return handOver((this.#data ??= this.#withResponse().then((r) => r.data))).then(onfulfilled, onrejected);
+    return handOver(this.#parsed()).then(onfulfilled, onrejected);
   }
 
   /** As `Promise.prototype.catch`, on the data. */

@@ -68,6 +68,17 @@ describe.each(BACKENDS)('APIPromise against the $name', ({ start }) => {
       expect(backend.api.requests).toHaveLength(1);
     });
 
+    it('the body is parsed once: await and .withResponse() give the same object, in either order, and again', async () => {
+      const first = client.evals.runs.get(RUN);
+      const data = await first;
+      expect((await first.withResponse()).data).toBe(data);
+      expect(await first).toBe(data);
+      const second = client.evals.runs.get(RUN);
+      const { data: viaResponse } = await second.withResponse();
+      expect(await second).toBe(viaResponse);
+      expect(await second.withResponse()).toBe(await second.withResponse());
+    });
+
     it('an error status rejects await, .withResponse() and .asResponse() alike', async () => {
       const call = client.evals.runs.get('no-such-run');
       expect(await rejectionOf(call)).toBeInstanceOf(NotFoundError);
