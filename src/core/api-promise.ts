@@ -28,6 +28,29 @@ function toWebResponse(response: AymaraResponse): Response {
 }
 
 /**
+ * What `.withResponse()` resolves to. A class, so `response` is a getter on the prototype: a getter in an object
+ * literal is a pair V8 allocates in its old generation for every object, and through its closure it would keep the
+ * page and the body of each call alive until the next full collection.
+ */
+class ParsedResponse<T> implements WithResponse<T> {
+  readonly data: T;
+  readonly requestId: string | undefined;
+  readonly #raw: AymaraResponse;
+  #web: Response | undefined;
+
+  constructor(data: T, raw: AymaraResponse) {
+    this.data = data;
+    this.requestId = requestIdOf(raw);
+    this.#raw = raw;
+  }
+
+  /** Built only when read: most callers want the data alone. */
+  get response(): Response {
+    return (this.#web ??= toWebResponse(this.#raw));
+  }
+}
+
+/**
  * The result of every API call: `await` it for the parsed data, or ask for more with `withResponse()` (data,
  * response and request id) or `asResponse()` (the raw response, unparsed).
  *
@@ -55,25 +78,12 @@ export class APIPromise<T> implements PromiseLike<T> {
 
   /** The parsed data with the HTTP response and the request id. */
   withResponse(): Promise<WithResponse<T>> {
-    return handOver(
-      (this.#withResponse ??= Promise.all([this.#response, this.#parsed()]).then(([response, data]) => {
-        let web: Response | undefined;
-        return {
-          data,
-          requestId: requestIdOf(response),
-          // Built only when read: most callers want the data alone.
-          get response() {
-            return (web ??= toWebResponse(response));
-          },
-        };
-      })),
-    );
+    return handOver((this.#withResponse ??= Promise.all([this.#response, this.#parsed()]).then(([response, data]) => new ParsedResponse(data, response))));
   }
 
   /**
-   * The data, parsed once however it is asked for. Straight from the response, with no record around it: V8 may
-   * allocate a record made at the same place call after call in its old generation, and an old record holding a
-   * fresh page would keep every page alive until the next full collection.
+   * The data, parsed once however it is asked for, straight from the response: nothing else holds it, so a loop of
+   * calls leaves each page to the young generation's cheap collections.
    */
   #parsed(): Promise<T> {
     return (this.#data ??= this.#response.then(this.#parse));
