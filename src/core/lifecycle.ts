@@ -2,6 +2,15 @@ import { AymaraAbortError, AymaraError } from './errors.js';
 import { linkSignals, nextTurn } from './signals.js';
 import { OwnConnections } from './transport.js';
 
+/**
+ * A call in flight as its client's lifecycle holds it, emptied when the call settles. A long-lived Set can keep what
+ * it held a while after the entry is deleted, and from V8's old generation that kept each call's promise, and the
+ * page it resolved to, through every young collection: a long walk promoted every page.
+ */
+interface CallInFlight {
+  reject: ((reason: unknown) => void) | undefined;
+}
+
 const isSignal = (signal: AbortSignal | undefined): signal is AbortSignal => signal !== undefined;
 
 /**
@@ -24,8 +33,8 @@ export class Lifecycle {
   readonly #fetchesClosedBy: readonly AbortSignal[];
   /** This lifecycle and its ancestors: a call is rejected by the close of any of them. */
   readonly #chain: readonly Lifecycle[];
-  /** How to reject each call in flight, of this client or of one made from it: close() rejects them all at once. */
-  readonly #calls = new Set<(reason: unknown) => void>();
+  /** The calls in flight, of this client or of one made from it: close() rejects them all at once. */
+  readonly #calls = new Set<CallInFlight>();
 
   constructor(parent?: Lifecycle) {
     this.connections = parent?.connections ?? new OwnConnections();
@@ -49,11 +58,13 @@ export class Lifecycle {
     const { signal, unlink } = linkSignals([...this.#fetchesClosedBy, ...signals].filter(isSignal));
     const working = work(signal);
     return new Promise<T>((resolve, reject) => {
-      for (const lifecycle of this.#chain) lifecycle.#calls.add(reject);
+      const call: CallInFlight = { reject };
+      for (const lifecycle of this.#chain) lifecycle.#calls.add(call);
       // Unlinked when the work is over (not when close() rejects the call): the fetches in flight still hear it.
       const done = () => {
         unlink();
-        for (const lifecycle of this.#chain) lifecycle.#calls.delete(reject);
+        call.reject = undefined;
+        for (const lifecycle of this.#chain) lifecycle.#calls.delete(call);
       };
       working.then(
         (value) => {
@@ -72,7 +83,7 @@ export class Lifecycle {
   async close(): Promise<void> {
     if (!this.#closedReason) {
       const reason = (this.#closedReason = new AymaraAbortError('Request aborted: the client was closed'));
-      for (const reject of this.#calls) reject(reason);
+      for (const call of this.#calls) call.reject?.(reason);
       await nextTurn();
       this.#closingFetches.abort(reason);
     }
